@@ -1,0 +1,82 @@
+// Package audit writes the audit trail of write tools: one JSON object per
+// line, appended and flushed to the file before the call returns, so that
+// the trail survives a crash and can be followed with tail -f.
+package audit
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+)
+
+// Event is one write tool call, whatever its outcome. It never holds a
+// secret: callers are identified by client name or by a hash of their token.
+type Event struct {
+	Time           time.Time `json:"time"`
+	Caller         string    `json:"caller"`
+	Client         string    `json:"client,omitempty"`
+	Tool           string    `json:"tool"`
+	ServerRef      string    `json:"serverRef,omitempty"` // what the agent asked for
+	ServerID       string    `json:"serverId,omitempty"`
+	ServerName     string    `json:"serverName,omitempty"`
+	DatacenterID   string    `json:"datacenterId,omitempty"`
+	DatacenterName string    `json:"datacenterName,omitempty"`
+	// Confirmation is how the action was confirmed: elicitation, token,
+	// not-required (policy none), preview-issued, declined, refused, or none
+	// (nothing to confirm: a refusal or a no-op came first).
+	Confirmation string `json:"confirmation"`
+	RequestID    string `json:"requestId,omitempty"`
+	Status       string `json:"status"`
+	DurationMS   int64  `json:"durationMs"`
+	Error        string `json:"error,omitempty"`
+}
+
+// Recorder receives audit events. A nil *Log records nothing.
+type Recorder interface {
+	Record(Event) error
+}
+
+// Log appends events to a file.
+type Log struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+// Open opens (or creates, mode 0600) the audit file for appending.
+func Open(path string) (*Log, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening audit log: %w", err)
+	}
+	return &Log{f: f}, nil
+}
+
+// Record writes one event as one line. Concurrent calls never interleave.
+func (l *Log) Record(e Event) error {
+	if l == nil {
+		return nil
+	}
+	line, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encoding audit event: %w", err)
+	}
+	line = append(line, '\n')
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, err := l.f.Write(line); err != nil {
+		return fmt.Errorf("writing audit log: %w", err)
+	}
+	return l.f.Sync()
+}
+
+// Close closes the file.
+func (l *Log) Close() error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Close()
+}

@@ -1,0 +1,166 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+)
+
+// Config configures a Client.
+type Config struct {
+	Token          string // bearer token (IONOS_TOKEN); wins over Username/Password
+	Username       string // basic-auth fallback (IONOS_USERNAME)
+	Password       string // (IONOS_PASSWORD)
+	APIURL         string // IONOS_API_URL; empty = the public endpoint
+	ContractNumber string // IONOS_CONTRACT_NUMBER, for users with several contracts
+	PinnedCert     string // IONOS_PINNED_CERT: SHA-256 fingerprint of the API's certificate
+	UserAgent      string
+
+	// HTTPClient replaces the client's own HTTP stack (tests, benchmarks).
+	HTTPClient *http.Client
+	// CallTimeout bounds each API request; the caller's context may end it sooner. Default 30s.
+	CallTimeout time.Duration
+	// PageSize is the limit asked for on each page of a collection. Default 1000.
+	PageSize int32
+	// Parallelism bounds the concurrent requests of one inventory. Default 8.
+	Parallelism int
+	// Poll paces waits; zero fields take DefaultPoll's.
+	Poll Poll
+	// Scope, when set, limits the client to the data centers it accepts:
+	// the others are left out of every list and refused by id.
+	Scope  func(Datacenter) bool
+	Logger *slog.Logger
+}
+
+// ErrNoCredentials means neither a token nor a username and password were given.
+var ErrNoCredentials = errors.New("no IONOS credentials: set IONOS_TOKEN to a token created in the DCD under Management > Token Manager (or with GET https://api.ionos.com/auth/v1/tokens/generate)")
+
+// Client is the domain client. It is safe for concurrent use.
+type Client struct {
+	api         *ionoscloud.APIClient
+	base        *url.URL
+	callTimeout time.Duration
+	pageSize    int32
+	parallelism int
+	poll        Poll
+	scope       func(Datacenter) bool
+	log         *slog.Logger
+
+	// dcOfServer remembers which data center holds a server. A server never
+	// moves between data centers, so this never goes stale, and it lets a
+	// server id be used without naming its data center.
+	dcOfServer sync.Map // server id -> Datacenter
+}
+
+// New builds a Client. It makes no API call.
+func New(cfg Config) (*Client, error) {
+	if cfg.Token == "" && (cfg.Username == "" || cfg.Password == "") {
+		return nil, ErrNoCredentials
+	}
+	if strings.ContainsAny(cfg.Token, "\r\n") || strings.ContainsAny(cfg.Username, "\r\n:") {
+		return nil, errors.New("IONOS credentials contain line breaks or a colon in the username; check IONOS_TOKEN / IONOS_USERNAME")
+	}
+	base, err := ParseAPIURL(cfg.APIURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:        base,
+		callTimeout: orDuration(cfg.CallTimeout, 30*time.Second),
+		pageSize:    cfg.PageSize,
+		parallelism: cfg.Parallelism,
+		scope:       cfg.Scope,
+		log:         cfg.Logger,
+	}
+	if c.pageSize <= 0 || c.pageSize > 10000 {
+		c.pageSize = 1000
+	}
+	c.poll = cfg.Poll
+	if c.poll.First <= 0 {
+		c.poll.First = DefaultPoll.First
+	}
+	if c.poll.Max <= 0 {
+		c.poll.Max = DefaultPoll.Max
+	}
+	if c.parallelism <= 0 {
+		c.parallelism = 8
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: keepAlive{next: newTransport(cfg.PinnedCert)}}
+	}
+	c.api = newSDKClient(cfg, base, hc)
+	return c, nil
+}
+
+// newSDKClient configures sdk-go so that it never logs, never retries on its
+// own and never touches the process-wide http.DefaultClient.
+func newSDKClient(cfg Config, base *url.URL, hc *http.Client) *ionoscloud.APIClient {
+	sc := ionoscloud.NewConfiguration(cfg.Username, cfg.Password, cfg.Token, base.String())
+	sc.LogLevel = ionoscloud.Off
+	sc.Debug = false
+	sc.Logger = log.New(io.Discard, "", 0)
+	sc.MaxRetries = 1
+	sc.UserAgent = userAgent(cfg.UserAgent)
+	if cfg.ContractNumber != "" {
+		sc.AddDefaultHeader("X-Contract-Number", cfg.ContractNumber)
+	}
+	// NewAPIClient rewrites the Transport of the client it is given when
+	// IONOS_PINNED_CERT is set; give it a throwaway one and install ours after.
+	sc.HTTPClient = &http.Client{}
+	api := ionoscloud.NewAPIClient(sc)
+	api.GetConfig().HTTPClient = hc
+	return api
+}
+
+func userAgent(ua string) string {
+	const own = "ionos-mcp"
+	if ua == "" {
+		return own
+	}
+	return ua
+}
+
+// inScope reports whether the client may use dc.
+func (c *Client) inScope(dc Datacenter) bool { return c.scope == nil || c.scope(dc) }
+
+// BaseURL is the API base in use, e.g. https://api.ionos.com/cloudapi/v6.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// call bounds one API request by the client's call timeout.
+func (c *Client) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.callTimeout)
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func i32(p *int32) int32 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -1,0 +1,131 @@
+package cloud
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+)
+
+// ListDatacenters returns every data center of the account (within the
+// client's scope), with names.
+func (c *Client) ListDatacenters(ctx context.Context) ([]Datacenter, error) {
+	all, err := allPages(ctx, c.pageSize, func(ctx context.Context, offset, limit int32) (page[Datacenter], error) {
+		return c.datacenterPage(ctx, offset, limit)
+	})
+	if err != nil || c.scope == nil {
+		return all, err
+	}
+	kept := all[:0]
+	for _, dc := range all {
+		if c.inScope(dc) {
+			kept = append(kept, dc)
+		}
+	}
+	return kept, nil
+}
+
+func (c *Client) datacenterPage(ctx context.Context, offset, limit int32) (page[Datacenter], error) {
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	col, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(1).Offset(offset).Limit(limit).Pretty(false).Execute()
+	if err := apiError("listing data centers", resp, err); err != nil {
+		if lenient, ok := decodeLenient[lenientCollection](resp, err); ok {
+			return lenient.datacenters(), nil
+		}
+		return page[Datacenter]{}, err
+	}
+	p := page[Datacenter]{hasNext: col.Links != nil && col.Links.Next != nil}
+	if col.Items != nil {
+		p.items = make([]Datacenter, 0, len(*col.Items))
+		for _, d := range *col.Items {
+			p.items = append(p.items, datacenterFrom(d))
+		}
+	}
+	return p, nil
+}
+
+// GetDatacenter returns one data center by id.
+func (c *Client) GetDatacenter(ctx context.Context, id string) (Datacenter, error) {
+	if !IsUUID(id) {
+		return Datacenter{}, fmt.Errorf("data center id %q is not a UUID", id)
+	}
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	d, resp, err := c.api.DataCentersApi.DatacentersFindById(ctx, id).Depth(0).Pretty(false).Execute()
+	if err := apiError("reading data center "+id, resp, err); err != nil {
+		if StatusOf(err) == 404 {
+			return Datacenter{}, &NotFoundError{Kind: "data center", Ref: id}
+		}
+		if lenient, ok := decodeLenient[lenientResource](resp, err); ok {
+			return c.scoped(lenient.datacenter())
+		}
+		return Datacenter{}, err
+	}
+	return c.scoped(datacenterFrom(d))
+}
+
+func (c *Client) scoped(dc Datacenter) (Datacenter, error) {
+	if !c.inScope(dc) {
+		return Datacenter{}, &OutOfScopeError{Ref: dc.ID}
+	}
+	return dc, nil
+}
+
+func datacenterFrom(d ionoscloud.Datacenter) Datacenter {
+	out := Datacenter{ID: str(d.Id)}
+	if p := d.Properties; p != nil {
+		out.Name, out.Location, out.Description = str(p.Name), str(p.Location), str(p.Description)
+	}
+	if m := d.Metadata; m != nil {
+		out.State = str(m.State)
+	}
+	return out
+}
+
+// ListDatacentersRaw returns every data center (within scope) as the API's
+// own JSON objects at the given depth, for callers that want the full detail.
+func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacenter, []map[string]any, error) {
+	type item struct {
+		dc  Datacenter
+		raw map[string]any
+	}
+	all, err := allPages(ctx, c.pageSize, func(ctx context.Context, offset, limit int32) (page[item], error) {
+		ctx, cancel := c.call(ctx)
+		defer cancel()
+		_, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(depth).Offset(offset).Limit(limit).Pretty(false).Execute()
+		if err := apiError("listing data centers", resp, err); err != nil {
+			if _, ok := decodeLenient[lenientCollection](resp, err); !ok {
+				return page[item]{}, err
+			}
+		}
+		var col struct {
+			Items []map[string]any `json:"items"`
+			Links struct {
+				Next string `json:"next"`
+			} `json:"_links"`
+		}
+		if err := json.Unmarshal(resp.Payload, &col); err != nil {
+			return page[item]{}, fmt.Errorf("listing data centers: decoding the answer: %w", err)
+		}
+		var lenient lenientCollection
+		_ = json.Unmarshal(resp.Payload, &lenient) // same bytes, already known to decode
+		p := page[item]{hasNext: col.Links.Next != ""}
+		for i, raw := range col.Items {
+			p.items = append(p.items, item{dc: lenient.Items[i].datacenter(), raw: raw})
+		}
+		return p, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var dcs []Datacenter
+	var raws []map[string]any
+	for _, it := range all {
+		if c.inScope(it.dc) {
+			dcs, raws = append(dcs, it.dc), append(raws, it.raw)
+		}
+	}
+	return dcs, raws, nil
+}

@@ -1,0 +1,117 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// RequestIDFromLocation extracts the request id from the Location header of
+// a 202 answer (".../requests/{id}/status"). Only the path is read: the host
+// is never trusted and the status is always fetched from the configured API.
+func RequestIDFromLocation(loc string) (string, error) {
+	if loc == "" {
+		return "", errors.New("no Location header")
+	}
+	u, err := url.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return "", fmt.Errorf("Location %q: %w", loc, err)
+	}
+	id, ok := requestIDFromPath(u.Path)
+	if !ok {
+		return "", fmt.Errorf("Location %q does not point at /requests/{id}/status", loc)
+	}
+	return id, nil
+}
+
+// requestIDFromPath accepts ".../requests/{uuid}/status" and ".../requests/{uuid}".
+func requestIDFromPath(p string) (string, bool) {
+	p = strings.TrimSuffix(p, "/status")
+	i := strings.LastIndex(p, "/requests/")
+	if i < 0 {
+		return "", false
+	}
+	id := p[i+len("/requests/"):]
+	if !IsUUID(id) {
+		return "", false
+	}
+	return strings.ToLower(id), true
+}
+
+// ParseRequestRef reads a request reference as an agent may give it: a
+// request id, or the Location URL of a write. A URL must belong to the
+// configured API (same scheme, host and base path), so that a prompt cannot
+// make the client fetch from anywhere else.
+func (c *Client) ParseRequestRef(ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if IsUUID(ref) {
+		return strings.ToLower(ref), nil
+	}
+	if !strings.Contains(ref, "://") {
+		return "", fmt.Errorf("request_id %q is neither a request id (UUID) nor a request URL", truncate(ref, 80))
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return "", fmt.Errorf("request_id is not a valid URL: %w", errors.Unwrap(err))
+	}
+	if u.Scheme != c.base.Scheme || !strings.EqualFold(u.Host, c.base.Host) || u.User != nil {
+		return "", fmt.Errorf("request URL %q does not belong to the configured API %s", truncate(ref, 120), c.base)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", fmt.Errorf("request URL %q must not have a query or fragment", truncate(ref, 120))
+	}
+	rest, ok := strings.CutPrefix(u.EscapedPath(), c.base.Path+"/requests/")
+	if !ok {
+		return "", fmt.Errorf("request URL %q is not under %s/requests/", truncate(ref, 120), c.base)
+	}
+	id := strings.TrimSuffix(rest, "/status")
+	if !IsUUID(id) {
+		return "", fmt.Errorf("request URL %q does not name a request id", truncate(ref, 120))
+	}
+	return strings.ToLower(id), nil
+}
+
+// RequestStatus reads the status of an asynchronous request.
+func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, error) {
+	if !IsUUID(id) {
+		return RequestStatus{}, fmt.Errorf("request id %q is not a UUID", id)
+	}
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	st, resp, err := c.api.RequestsApi.RequestsStatusGet(ctx, id).Pretty(false).Execute()
+	if err := apiError("reading the status of request "+id, resp, err); err != nil {
+		if StatusOf(err) == 404 {
+			return RequestStatus{}, &NotFoundError{Kind: "request", Ref: id}
+		}
+		if lenient, ok := decodeLenient[lenientStatus](resp, err); ok {
+			return lenient.status(id), nil
+		}
+		return RequestStatus{}, err
+	}
+	rs := RequestStatus{RequestID: id}
+	if m := st.Metadata; m != nil {
+		rs.Status, rs.Message = str(m.Status), sanitize(str(m.Message), 500)
+		if m.Targets != nil {
+			for _, t := range *m.Targets {
+				rt := RequestTarget{Status: str(t.Status)}
+				if t.Target != nil {
+					rt.ID = str(t.Target.Id)
+					if t.Target.Type != nil {
+						rt.Type = string(*t.Target.Type)
+					}
+				}
+				rs.Targets = append(rs.Targets, rt)
+			}
+		}
+	}
+	return rs, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,158 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxNameLen bounds names accepted from callers; IONOS names are far shorter.
+const maxNameLen = 255
+
+// CheckRef validates an id-or-name reference before it is used anywhere.
+// Names never reach a URL, but refusing control characters and absurd
+// lengths early gives a clear error instead of a long fruitless search.
+func CheckRef(kind, ref string) error {
+	if strings.TrimSpace(ref) == "" {
+		return fmt.Errorf("%s is empty: give its name or id", kind)
+	}
+	if len(ref) > maxNameLen {
+		return fmt.Errorf("%s reference is %d bytes long; names and ids are at most %d", kind, len(ref), maxNameLen)
+	}
+	return CheckText(kind, ref)
+}
+
+// CheckText refuses control characters and invalid UTF-8 in a value that a
+// caller passed, so that such bytes never reach a log, a filter or a URL.
+func CheckText(field, v string) error {
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("%s is not valid UTF-8", field)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%s %q contains control characters", field, v)
+		}
+	}
+	return nil
+}
+
+// ResolveDatacenter finds a data center by id or by name.
+func (c *Client) ResolveDatacenter(ctx context.Context, ref string) (Datacenter, error) {
+	if err := CheckRef("datacenter", ref); err != nil {
+		return Datacenter{}, err
+	}
+	ref = strings.TrimSpace(ref)
+	if IsUUID(ref) {
+		return c.GetDatacenter(ctx, strings.ToLower(ref))
+	}
+	dcs, err := c.ListDatacenters(ctx)
+	if err != nil {
+		return Datacenter{}, err
+	}
+	matches := matchName(dcs, ref, func(d Datacenter) string { return d.Name })
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return Datacenter{}, &NotFoundError{Kind: "data center", Ref: ref}
+	}
+	amb := &AmbiguousError{Kind: "data center", Ref: ref}
+	for _, d := range matches {
+		amb.Candidates = append(amb.Candidates, Candidate{ID: d.ID, Name: d.Name})
+	}
+	return Datacenter{}, amb
+}
+
+// ResolveServer finds a server by id or name, in the data center given by
+// dcRef (id or name) or, when dcRef is empty, anywhere in the account. The
+// server returned carries its current state and etag.
+func (c *Client) ResolveServer(ctx context.Context, ref, dcRef string) (Server, error) {
+	if err := CheckRef("server", ref); err != nil {
+		return Server{}, err
+	}
+	ref = strings.TrimSpace(ref)
+	if dcRef != "" {
+		dc, err := c.ResolveDatacenter(ctx, dcRef)
+		if err != nil {
+			return Server{}, err
+		}
+		return c.ResolveServerIn(ctx, dc, ref)
+	}
+	if IsUUID(ref) {
+		id := strings.ToLower(ref)
+		if dc, ok := c.dcOfServer.Load(id); ok && c.inScope(dc.(Datacenter)) {
+			s, _, err := c.GetServer(ctx, dc.(Datacenter), id, 0)
+			return s, err
+		}
+	}
+	inv, err := c.Inventory(ctx)
+	if err != nil {
+		return Server{}, err
+	}
+	return pickServer(inv.Servers, ref, "")
+}
+
+// ResolveServerIn finds a server by id or name within one data center.
+func (c *Client) ResolveServerIn(ctx context.Context, dc Datacenter, ref string) (Server, error) {
+	if IsUUID(ref) {
+		s, _, err := c.GetServer(ctx, dc, strings.ToLower(ref), 0)
+		return s, err
+	}
+	servers, err := c.ListServers(ctx, dc)
+	if err != nil {
+		return Server{}, err
+	}
+	return pickServer(servers, ref, describeDC(dc))
+}
+
+// pickServer selects the one server that ref names among servers.
+func pickServer(servers []Server, ref, scope string) (Server, error) {
+	if IsUUID(ref) {
+		for _, s := range servers {
+			if strings.EqualFold(s.ID, ref) {
+				return s, nil
+			}
+		}
+		return Server{}, &NotFoundError{Kind: "server", Ref: ref, Scope: scope}
+	}
+	matches := matchName(servers, ref, func(s Server) string { return s.Name })
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return Server{}, &NotFoundError{Kind: "server", Ref: ref, Scope: scope}
+	}
+	amb := &AmbiguousError{Kind: "server", Ref: ref}
+	for _, s := range matches {
+		amb.Candidates = append(amb.Candidates, Candidate{ID: s.ID, Name: s.Name, DatacenterID: s.DatacenterID, DatacenterName: s.DatacenterName})
+	}
+	return Server{}, amb
+}
+
+// matchName returns the items named exactly ref; failing that, those whose
+// name equals ref ignoring case. Nothing fuzzier: a power action must never
+// land on a server the human did not name.
+func matchName[T any](items []T, ref string, name func(T) string) []T {
+	var exact, folded []T
+	for _, it := range items {
+		n := name(it)
+		if n == ref {
+			exact = append(exact, it)
+		} else if strings.EqualFold(n, ref) {
+			folded = append(folded, it)
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return folded
+}
+
+// IsNotFound reports whether err says that something does not exist.
+func IsNotFound(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf) || StatusOf(err) == 404
+}

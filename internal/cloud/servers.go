@@ -1,0 +1,137 @@
+package cloud
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+)
+
+// ListServers returns every server of a data center with its power state.
+// dc.Name, when set, is copied into each server.
+func (c *Client) ListServers(ctx context.Context, dc Datacenter) ([]Server, error) {
+	if !IsUUID(dc.ID) {
+		return nil, fmt.Errorf("data center id %q is not a UUID", dc.ID)
+	}
+	if dc.Name != "" && !c.inScope(dc) {
+		return nil, &OutOfScopeError{Ref: dc.Name}
+	}
+	servers, err := allPages(ctx, c.pageSize, func(ctx context.Context, offset, limit int32) (page[Server], error) {
+		return c.serverPage(ctx, dc, offset, limit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range servers {
+		c.dcOfServer.Store(s.ID, dc)
+	}
+	return servers, nil
+}
+
+func (c *Client) serverPage(ctx context.Context, dc Datacenter, offset, limit int32) (page[Server], error) {
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	col, resp, err := c.api.ServersApi.DatacentersServersGet(ctx, dc.ID).Depth(1).Offset(offset).Limit(limit).Pretty(false).Execute()
+	if err := apiError(fmt.Sprintf("listing servers of data center %s", dc.ID), resp, err); err != nil {
+		if StatusOf(err) == 404 {
+			return page[Server]{}, &NotFoundError{Kind: "data center", Ref: dc.ID}
+		}
+		if lenient, ok := decodeLenient[lenientCollection](resp, err); ok {
+			return lenient.servers(dc), nil
+		}
+		return page[Server]{}, err
+	}
+	p := page[Server]{hasNext: col.Links != nil && col.Links.Next != nil}
+	if col.Items != nil {
+		p.items = make([]Server, 0, len(*col.Items))
+		for _, s := range *col.Items {
+			p.items = append(p.items, serverFrom(s, dc))
+		}
+	}
+	return p, nil
+}
+
+// GetServer reads one server. raw is the API's own JSON at the given depth,
+// for callers that want the full object.
+func (c *Client) GetServer(ctx context.Context, dc Datacenter, id string, depth int32) (s Server, raw json.RawMessage, err error) {
+	if !IsUUID(dc.ID) || !IsUUID(id) {
+		return Server{}, nil, fmt.Errorf("server %q in data center %q: ids must be UUIDs", id, dc.ID)
+	}
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	got, resp, err := c.api.ServersApi.DatacentersServersFindById(ctx, dc.ID, id).Depth(depth).Pretty(false).Execute()
+	if err := apiError("reading server "+id, resp, err); err != nil {
+		if StatusOf(err) == 404 {
+			return Server{}, nil, &NotFoundError{Kind: "server", Ref: id, Scope: describeDC(dc)}
+		}
+		lenient, ok := decodeLenient[lenientResource](resp, err)
+		if !ok {
+			return Server{}, nil, err
+		}
+		s = lenient.server(dc)
+	} else {
+		s = serverFrom(got, dc)
+	}
+	c.dcOfServer.Store(s.ID, dc)
+	return s, json.RawMessage(resp.Payload), nil
+}
+
+// PowerAction asks the API to start, stop, reboot, suspend or resume a
+// server and returns the id of the request it created. It does not check
+// that the action fits the server; see Action.Check.
+func (c *Client) PowerAction(ctx context.Context, s Server, a Action) (requestID string, err error) {
+	if !IsUUID(s.DatacenterID) || !IsUUID(s.ID) {
+		return "", fmt.Errorf("server %q in data center %q: ids must be UUIDs", s.ID, s.DatacenterID)
+	}
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	sv := c.api.ServersApi
+	var resp *ionoscloud.APIResponse
+	switch a {
+	case Start:
+		resp, err = sv.DatacentersServersStartPost(ctx, s.DatacenterID, s.ID).Pretty(false).Execute()
+	case Stop:
+		resp, err = sv.DatacentersServersStopPost(ctx, s.DatacenterID, s.ID).Pretty(false).Execute()
+	case Reboot:
+		resp, err = sv.DatacentersServersRebootPost(ctx, s.DatacenterID, s.ID).Pretty(false).Execute()
+	case Suspend:
+		resp, err = sv.DatacentersServersSuspendPost(ctx, s.DatacenterID, s.ID).Pretty(false).Execute()
+	case Resume:
+		resp, err = sv.DatacentersServersResumePost(ctx, s.DatacenterID, s.ID).Pretty(false).Execute()
+	default:
+		return "", fmt.Errorf("unknown action %q", a)
+	}
+	op := fmt.Sprintf("%s of server %s", a, s.ID)
+	if err := apiError(op, resp, err); err != nil {
+		if StatusOf(err) == 404 {
+			return "", &NotFoundError{Kind: "server", Ref: s.ID, Scope: describeDC(Datacenter{ID: s.DatacenterID, Name: s.DatacenterName})}
+		}
+		return "", err
+	}
+	id, perr := RequestIDFromLocation(resp.Header.Get("Location"))
+	if perr != nil {
+		return "", fmt.Errorf("%s: the API accepted the action (%d) but named no request to follow: %w", op, resp.StatusCode, perr)
+	}
+	return id, nil
+}
+
+func serverFrom(s ionoscloud.Server, dc Datacenter) Server {
+	out := Server{ID: str(s.Id), DatacenterID: dc.ID, DatacenterName: dc.Name}
+	if p := s.Properties; p != nil {
+		out.Name, out.Type, out.VMState = str(p.Name), str(p.Type), str(p.VmState)
+		out.Cores, out.RAM = int(i32(p.Cores)), int(i32(p.Ram))
+		out.CPUFamily, out.AvailabilityZone = str(p.CpuFamily), str(p.AvailabilityZone)
+	}
+	if m := s.Metadata; m != nil {
+		out.State, out.Etag = str(m.State), str(m.Etag)
+	}
+	return out
+}
+
+func describeDC(dc Datacenter) string {
+	if dc.Name != "" {
+		return fmt.Sprintf("data center %q (%s)", dc.Name, dc.ID)
+	}
+	return "data center " + dc.ID
+}

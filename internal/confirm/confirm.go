@@ -1,0 +1,221 @@
+// Package confirm mints and verifies the stateless tokens that bind a
+// human's confirmation to one exact action.
+//
+// A token is an HMAC-signed claim: this tool, on this server, for this
+// caller, while the server still has this etag, until this time. Any
+// replica holding the same key can verify it, and none needs to remember
+// it: once the action runs, the server's etag changes and the token no
+// longer matches. A per-process spent list also refuses a second use of the
+// same token in the short window before the etag moves.
+package confirm
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Policy says how a destructive action is confirmed.
+type Policy string
+
+// The confirmation policies (IONOS_MCP_CONFIRM).
+const (
+	// Auto asks through MCP elicitation when the client can show a form,
+	// and falls back to a preview plus a confirmation token otherwise.
+	Auto Policy = "auto"
+	// Elicit asks through elicitation only, and refuses when the client cannot.
+	Elicit Policy = "elicit"
+	// Token always uses the preview and confirmation token.
+	Token Policy = "token"
+	// None runs destructive actions without asking (unattended automation).
+	None Policy = "none"
+)
+
+// ParsePolicy reads a policy name; the empty string means Auto.
+func ParsePolicy(s string) (Policy, error) {
+	switch p := Policy(strings.ToLower(strings.TrimSpace(s))); p {
+	case "":
+		return Auto, nil
+	case Auto, Elicit, Token, None:
+		return p, nil
+	}
+	return "", fmt.Errorf("confirmation policy %q: want auto, elicit, token or none", s)
+}
+
+// Purpose separates the two kinds of sealed claims, so that the state sealed
+// into an elicitation (minted before the human answered) can never serve as
+// a confirmation token.
+type Purpose string
+
+// The purposes.
+const (
+	PurposeToken  Purpose = "token"
+	PurposeElicit Purpose = "elicit"
+)
+
+// Claims is what a token binds.
+type Claims struct {
+	Purpose    Purpose `json:"p"`
+	Tool       string  `json:"t"`
+	Datacenter string  `json:"d"`
+	Server     string  `json:"s"`
+	Etag       string  `json:"e"`
+	Caller     string  `json:"c"`
+	Expires    int64   `json:"x"` // Unix seconds
+}
+
+// The reasons a token is refused.
+var (
+	ErrMalformed = errors.New("this is not a confirmation token of this server")
+	ErrForged    = errors.New("the confirmation token's signature does not match: it was altered, or issued with another key")
+	ErrExpired   = errors.New("the confirmation token has expired")
+	ErrPurpose   = errors.New("this token is not a confirmation token")
+	ErrTarget    = errors.New("the confirmation token was issued for another action or server")
+	ErrCaller    = errors.New("the confirmation token was issued to another caller")
+	ErrStale     = errors.New("the server changed since the confirmation was given (the token was already used, or someone else acted on the server)")
+	ErrSpent     = errors.New("the confirmation token was already used")
+)
+
+const prefix = "imc1."
+
+// Signer mints and verifies tokens. It is safe for concurrent use.
+type Signer struct {
+	key []byte
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	spent map[string]time.Time // signature -> expiry
+}
+
+// NewSigner derives the signing key from secret, which must be at least 16
+// bytes. Replicas that share the secret verify each other's tokens.
+func NewSigner(secret []byte, ttl time.Duration) (*Signer, error) {
+	if len(secret) < 16 {
+		return nil, errors.New("confirmation key must be at least 16 bytes (IONOS_MCP_CONFIRM_KEY)")
+	}
+	if ttl <= 0 {
+		ttl = 5 * time.Minute
+	}
+	mac := hmac.New(sha256.New, []byte("ionos-mcp confirmation key v1"))
+	mac.Write(secret)
+	return &Signer{key: mac.Sum(nil), ttl: ttl, now: time.Now, spent: map[string]time.Time{}}, nil
+}
+
+// RandomSecret returns 32 random bytes, for a single process.
+func RandomSecret() []byte {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("confirm: no randomness: " + err.Error()) // crypto/rand never fails on supported platforms
+	}
+	return b
+}
+
+// TTL is how long a minted token stays valid.
+func (s *Signer) TTL() time.Duration { return s.ttl }
+
+// Mint signs c with the signer's lifetime and returns the token and its expiry.
+func (s *Signer) Mint(c Claims) (string, time.Time) {
+	exp := s.now().Add(s.ttl).Truncate(time.Second)
+	c.Expires = exp.Unix()
+	payload, _ := json.Marshal(c) // a struct of strings and an int cannot fail
+	body := prefix + base64.RawURLEncoding.EncodeToString(payload)
+	return body + "." + base64.RawURLEncoding.EncodeToString(s.sign(body)), exp
+}
+
+// Verify checks that token is genuine, unexpired, and binds exactly want
+// (Expires in want is ignored).
+func (s *Signer) Verify(token string, want Claims) error {
+	got, sig, err := s.open(token)
+	if err != nil {
+		return err
+	}
+	switch {
+	case s.now().Unix() > got.Expires:
+		return ErrExpired
+	case got.Purpose != want.Purpose:
+		return ErrPurpose
+	case got.Tool != want.Tool || got.Server != want.Server || got.Datacenter != want.Datacenter:
+		return ErrTarget
+	case got.Caller != want.Caller:
+		return ErrCaller
+	case got.Etag != want.Etag:
+		return ErrStale
+	}
+	if s.isSpent(sig) {
+		return ErrSpent
+	}
+	return nil
+}
+
+// Spend marks a verified token as used in this process. It returns ErrSpent
+// when another call spent it first, so that two concurrent calls with one
+// token cannot both act.
+func (s *Signer) Spend(token string) error {
+	got, sig, err := s.open(token)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for k, exp := range s.spent {
+		if now.After(exp) {
+			delete(s.spent, k)
+		}
+	}
+	if _, dup := s.spent[sig]; dup {
+		return ErrSpent
+	}
+	s.spent[sig] = time.Unix(got.Expires, 0).Add(time.Second)
+	return nil
+}
+
+func (s *Signer) isSpent(sig string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.spent[sig]
+	return ok
+}
+
+// open checks the signature and decodes the claims.
+func (s *Signer) open(token string) (Claims, string, error) {
+	token = strings.TrimSpace(token)
+	if len(token) > 2048 || !strings.HasPrefix(token, prefix) {
+		return Claims{}, "", ErrMalformed
+	}
+	i := strings.LastIndexByte(token, '.')
+	if i <= len(prefix) {
+		return Claims{}, "", ErrMalformed
+	}
+	body, sigText := token[:i], token[i+1:]
+	sig, err := base64.RawURLEncoding.DecodeString(sigText)
+	if err != nil {
+		return Claims{}, "", ErrMalformed
+	}
+	if !hmac.Equal(sig, s.sign(body)) {
+		return Claims{}, "", ErrForged
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(body[len(prefix):])
+	if err != nil {
+		return Claims{}, "", ErrMalformed
+	}
+	var c Claims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return Claims{}, "", ErrMalformed
+	}
+	return c, sigText, nil
+}
+
+func (s *Signer) sign(body string) []byte {
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte(body))
+	return mac.Sum(nil)
+}

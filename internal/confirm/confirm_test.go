@@ -1,0 +1,121 @@
+package confirm
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newTestSigner(t *testing.T, secret string) (*Signer, *time.Time) {
+	t.Helper()
+	s, err := NewSigner([]byte(secret), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	return s, &now
+}
+
+var base = Claims{Purpose: PurposeToken, Tool: "stop_server", Datacenter: "dc", Server: "srv", Etag: "e1", Caller: "alice"}
+
+func TestVerify(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Claims)
+		want   error
+	}{
+		{"same claims", func(*Claims) {}, nil},
+		{"other tool", func(c *Claims) { c.Tool = "reboot_server" }, ErrTarget},
+		{"other server", func(c *Claims) { c.Server = "srv2" }, ErrTarget},
+		{"other data center", func(c *Claims) { c.Datacenter = "dc2" }, ErrTarget},
+		{"other caller", func(c *Claims) { c.Caller = "mallory" }, ErrCaller},
+		{"etag moved", func(c *Claims) { c.Etag = "e2" }, ErrStale},
+		{"elicitation state used as token", func(c *Claims) { c.Purpose = PurposeElicit }, ErrPurpose},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newTestSigner(t, "0123456789abcdef0123")
+			tok, _ := s.Mint(base)
+			want := base
+			tt.mutate(&want)
+			if err := s.Verify(tok, want); !errors.Is(err, tt.want) {
+				t.Fatalf("Verify = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	s, now := newTestSigner(t, "0123456789abcdef0123")
+	tok, exp := s.Mint(base)
+	if got := exp.Sub(*now); got != time.Minute {
+		t.Fatalf("expiry in %v, want 1m", got)
+	}
+	*now = now.Add(time.Minute + 2*time.Second)
+	if err := s.Verify(tok, base); !errors.Is(err, ErrExpired) {
+		t.Fatalf("Verify after expiry = %v, want ErrExpired", err)
+	}
+}
+
+func TestForgedAndMalformed(t *testing.T) {
+	s, _ := newTestSigner(t, "0123456789abcdef0123")
+	other, _ := newTestSigner(t, "another secret of enough length")
+	tok, _ := other.Mint(base)
+	if err := s.Verify(tok, base); !errors.Is(err, ErrForged) {
+		t.Fatalf("token of another key: %v, want ErrForged", err)
+	}
+	good, _ := s.Mint(base)
+	i := strings.Index(good, ".") + 3
+	flipped := good[:i] + string(good[i]^1) + good[i+1:]
+	for _, bad := range []string{"", "x", "imc1.", "imc1..", "imc1.abc", flipped[:len(flipped)-2], strings.Repeat("a", 5000)} {
+		if err := s.Verify(bad, base); err == nil {
+			t.Errorf("Verify(%q) accepted", bad)
+		}
+	}
+	if err := s.Verify(flipped, base); err == nil {
+		t.Errorf("altered payload accepted")
+	}
+}
+
+func TestSharedKeyAcrossReplicas(t *testing.T) {
+	a, _ := newTestSigner(t, "shared secret for replicas")
+	b, _ := newTestSigner(t, "shared secret for replicas")
+	tok, _ := a.Mint(base)
+	if err := b.Verify(tok, base); err != nil {
+		t.Fatalf("replica B refused A's token: %v", err)
+	}
+}
+
+func TestSpendOnce(t *testing.T) {
+	s, _ := newTestSigner(t, "0123456789abcdef0123")
+	tok, _ := s.Mint(base)
+	if err := s.Spend(tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Spend(tok); !errors.Is(err, ErrSpent) {
+		t.Fatalf("second Spend = %v, want ErrSpent", err)
+	}
+	if err := s.Verify(tok, base); !errors.Is(err, ErrSpent) {
+		t.Fatalf("Verify after Spend = %v, want ErrSpent", err)
+	}
+}
+
+func TestNewSignerRejectsShortKey(t *testing.T) {
+	if _, err := NewSigner([]byte("short"), time.Minute); err == nil {
+		t.Fatal("short key accepted")
+	}
+}
+
+func TestParsePolicy(t *testing.T) {
+	for in, want := range map[string]Policy{"": Auto, "AUTO": Auto, "elicit": Elicit, " token ": Token, "none": None} {
+		got, err := ParsePolicy(in)
+		if err != nil || got != want {
+			t.Errorf("ParsePolicy(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParsePolicy("yes"); err == nil {
+		t.Error("ParsePolicy(yes) accepted")
+	}
+}

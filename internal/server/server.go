@@ -1,0 +1,176 @@
+// Package server builds the MCP server of ionos-mcp from a Config and runs
+// it over stdio or streamable HTTP.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/audit"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
+	"github.com/ionos-mcp/ionos-mcp/internal/guard"
+	"github.com/ionos-mcp/ionos-mcp/internal/tools"
+)
+
+// Options are what New needs besides the Config.
+type Options struct {
+	Config  config.Config
+	Version string
+	Logger  *slog.Logger // nil = discard
+	// HTTPClient replaces the API client's own HTTP stack (tests, benchmarks).
+	HTTPClient *http.Client
+	// Poll paces waits; zero = cloud.DefaultPoll.
+	Poll cloud.Poll
+}
+
+// Server is a configured MCP server.
+type Server struct {
+	cfg     config.Config
+	version string
+	log     *slog.Logger
+	guard   *guard.Guard
+	audit   *audit.Log
+	signer  *confirm.Signer
+	opts    Options
+	shared  *cloud.Client // server-held credentials; nil when there are none
+	credErr error         // why there is no shared client
+	cache   *mcp.SchemaCache
+}
+
+const instructions = "IONOS Cloud compute: data centers, servers, power actions and the asynchronous requests they create. " +
+	"Servers and data centers can be named by name or id. list_servers without a datacenter covers the whole account in one call. " +
+	"Power actions wait until done and return a requestId; stop, reboot and suspend ask the user to confirm first."
+
+// New validates the configuration and prepares the server. It makes no API call.
+func New(o Options) (*Server, error) {
+	s := &Server{cfg: o.Config, version: o.Version, log: o.Logger, opts: o, cache: mcp.NewSchemaCache()}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if s.guard, err = guard.New(s.cfg.Protect, s.cfg.Datacenters); err != nil {
+		return nil, err
+	}
+	if s.signer, err = newSigner(s.cfg.ConfirmKey); err != nil {
+		return nil, err
+	}
+	if s.cfg.AuditLog != "" {
+		if s.audit, err = audit.Open(s.cfg.AuditLog); err != nil {
+			return nil, err
+		}
+	}
+	if s.cfg.Confirm == confirm.None && !s.cfg.ReadOnly {
+		s.log.Warn("IONOS_MCP_CONFIRM=none: stop, reboot and suspend run without asking anyone")
+	}
+	s.shared, s.credErr = s.newClient(s.cfg.Token, s.cfg.Username, s.cfg.Password)
+	if s.credErr != nil && !errors.Is(s.credErr, cloud.ErrNoCredentials) {
+		return nil, s.credErr
+	}
+	return s, nil
+}
+
+func newSigner(key string) (*confirm.Signer, error) {
+	secret := []byte(key)
+	if key == "" {
+		secret = confirm.RandomSecret()
+	}
+	return confirm.NewSigner(secret, 5*time.Minute)
+}
+
+// newClient builds a domain client for one set of credentials.
+func (s *Server) newClient(token, user, pass string) (*cloud.Client, error) {
+	return cloud.New(cloud.Config{
+		Token: token, Username: user, Password: pass,
+		APIURL: s.cfg.APIURL, ContractNumber: s.cfg.ContractNumber, PinnedCert: s.cfg.PinnedCert,
+		UserAgent:  "ionos-mcp/" + s.version,
+		HTTPClient: s.opts.HTTPClient,
+		Poll:       s.opts.Poll,
+		Scope:      s.guard.DatacenterAllowed,
+		Logger:     s.log,
+	})
+}
+
+// Client is the shared domain client, or the reason there is none.
+func (s *Server) Client() (*cloud.Client, error) {
+	if s.shared == nil {
+		return nil, s.credErr
+	}
+	return s.shared, nil
+}
+
+// MCPServer builds an *mcp.Server with the tools registered. clients
+// decides which domain client serves a call.
+func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "ionos-mcp", Title: "IONOS Cloud compute", Version: s.version}, &mcp.ServerOptions{
+		Logger:       s.log,
+		Instructions: instructions,
+		// Tools only: no logging capability (deprecated in 2026-07-28), no resources, no prompts.
+		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
+		SchemaCache:  s.cache,
+	})
+	var rec audit.Recorder
+	if s.audit != nil {
+		rec = s.audit
+	}
+	err := tools.Register(srv, tools.Options{
+		Client:      clients,
+		ReadOnly:    s.cfg.ReadOnly,
+		Confirm:     s.cfg.Confirm,
+		Signer:      s.signer,
+		Guard:       s.guard,
+		Audit:       rec,
+		Logger:      s.log,
+		WaitTimeout: s.cfg.WaitTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return srv, nil
+}
+
+// sharedClient serves every call with the server-held credentials.
+func (s *Server) sharedClient(context.Context, *mcp.CallToolRequest) (*cloud.Client, error) {
+	return s.Client()
+}
+
+// RunStdio serves one MCP session over stdin and stdout until the client
+// goes away or ctx ends.
+func (s *Server) RunStdio(ctx context.Context, t mcp.Transport) error {
+	if s.shared == nil {
+		s.log.Warn("no IONOS credentials: tools will answer with instructions to set IONOS_TOKEN")
+	}
+	srv, err := s.MCPServer(s.sharedClient)
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		t = &mcp.StdioTransport{}
+	}
+	if err := srv.Run(ctx, t); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("serving MCP over stdio: %w", err)
+	}
+	return nil
+}
+
+// Connect serves one session on transport t and returns it, for in-process
+// clients (the demo, `call`, tests).
+func (s *Server) Connect(ctx context.Context, t mcp.Transport) (*mcp.ServerSession, error) {
+	srv, err := s.MCPServer(s.sharedClient)
+	if err != nil {
+		return nil, err
+	}
+	return srv.Connect(ctx, t, nil)
+}
+
+// Close releases the audit log.
+func (s *Server) Close() error {
+	return s.audit.Close()
+}

@@ -1,0 +1,206 @@
+package tools
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
+)
+
+// inputKey names the confirmation in an input-required result.
+const inputKey = "confirm"
+
+// confirmation is the outcome of the confirmation step.
+type confirmation struct {
+	proceed bool
+	how     string // for the audit trail
+	res     *mcp.CallToolResult
+	out     PowerOutput
+	err     error
+}
+
+// confirmAction decides whether a destructive action may run now.
+//
+// With elicitation the human answers in the client's own prompt: the first
+// call returns an input request plus sealed state, and the client calls
+// again with the answer (on 2025-era sessions the SDK does that round trip
+// itself). Without elicitation, the first call returns a preview and a
+// token, and the agent calls again with the token once the user agreed.
+// Both the sealed state and the token bind tool, server, caller and the
+// server's etag, so neither works for another server, another caller, or
+// after the server changed.
+func (t *toolset) confirmAction(req *mcp.CallToolRequest, p powerSpec, s cloud.Server, token string) confirmation {
+	claims := confirm.Claims{Tool: p.name, Datacenter: s.DatacenterID, Server: s.ID, Etag: s.Etag, Caller: callerOf(req)}
+	answer, answered := inputResponse(req)
+	switch {
+	case t.Confirm == confirm.None:
+		return confirmation{proceed: true, how: "not-required"}
+	case token != "":
+		return t.checkToken(p, claims, token)
+	case answered:
+		return t.checkAnswer(req, p, s, claims, answer)
+	case t.Confirm != confirm.Token && canElicit(req):
+		return t.askHuman(p, s, claims)
+	case t.Confirm == confirm.Elicit:
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
+			"this MCP client cannot show a confirmation prompt (it does not support elicitation), and this server requires one for %s (IONOS_MCP_CONFIRM=elicit). "+
+				"Nothing was changed. Use a client that supports elicitation, or perform the action in the IONOS Data Center Designer", p.name)}}
+	}
+	tok, exp := t.Signer.Mint(withPurpose(claims, confirm.PurposeToken))
+	return confirmation{how: "preview-issued", out: PowerOutput{
+		Status:            statusConfirm,
+		ConfirmationToken: tok,
+		Message: preview(p, s) + fmt.Sprintf(" Show this to the user and ask whether to proceed. Only if they agree, call %s again with the same arguments and confirmation_token; "+
+			"the token is valid until %s, for this server in its current state only. Nothing has been changed yet.", p.name, exp.UTC().Format(time.TimeOnly+" UTC")),
+	}}
+}
+
+func (t *toolset) checkToken(p powerSpec, claims confirm.Claims, token string) confirmation {
+	if t.Confirm == confirm.Elicit {
+		return confirmation{how: "refused", err: &refusal{"this server accepts confirmations only through the client's own prompt (IONOS_MCP_CONFIRM=elicit), not confirmation tokens. Nothing was changed"}}
+	}
+	err := t.Signer.Verify(token, withPurpose(claims, confirm.PurposeToken))
+	if err == nil {
+		err = t.Signer.Spend(token)
+	}
+	if err != nil {
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("confirmation refused: %v. Nothing was changed. Call %s again without confirmation_token for a fresh preview, and show it to the user", err, p.name)}}
+	}
+	return confirmation{proceed: true, how: "token"}
+}
+
+func (t *toolset) checkAnswer(req *mcp.CallToolRequest, p powerSpec, s cloud.Server, claims confirm.Claims, answer *mcp.ElicitResult) confirmation {
+	state := req.Params.RequestState
+	err := t.Signer.Verify(state, withPurpose(claims, confirm.PurposeElicit))
+	if err == nil {
+		err = t.Signer.Spend(state)
+	}
+	if err != nil {
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("the confirmation answer does not match this action: %v. Nothing was changed. Call %s again to ask anew", err, p.name)}}
+	}
+	if answer == nil || answer.Action != "accept" || answer.Content["confirm"] != true {
+		what := "declined"
+		if answer != nil && answer.Action == "cancel" {
+			what = "dismissed"
+		}
+		return confirmation{how: "declined", out: PowerOutput{
+			Status:  statusDeclined,
+			Message: fmt.Sprintf("The user %s the %s of server %q. Nothing was changed.", what, p.action, s.Name),
+		}}
+	}
+	return confirmation{proceed: true, how: "elicitation"}
+}
+
+func (t *toolset) askHuman(p powerSpec, s cloud.Server, claims confirm.Claims) confirmation {
+	state, _ := t.Signer.Mint(withPurpose(claims, confirm.PurposeElicit))
+	ask := &mcp.ElicitParams{
+		Message: preview(p, s),
+		RequestedSchema: &jsonschema.Schema{
+			Type: "object",
+			Properties: map[string]*jsonschema.Schema{
+				inputKey: {Type: "boolean", Title: fmt.Sprintf("%s %s", capitalize(string(p.action)), s.Name), Description: "Tick to confirm; leave unticked or decline to cancel."},
+			},
+			Required: []string{inputKey},
+		},
+	}
+	return confirmation{how: "elicitation-requested", res: &mcp.CallToolResult{
+		InputRequests: mcp.InputRequestMap{inputKey: ask},
+		RequestState:  state,
+	}}
+}
+
+// preview tells the human exactly what will happen.
+func preview(p powerSpec, s cloud.Server) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s server %q", capitalize(string(p.action)), s.Name)
+	fmt.Fprintf(&b, " (%s", orText(s.Type, "unknown type"))
+	if s.Cores > 0 {
+		fmt.Fprintf(&b, ", %d cores, %d MB RAM", s.Cores, s.RAM)
+	}
+	fmt.Fprintf(&b, ", id %s) in data center %q? It is %s now", s.ID, s.DatacenterName, orText(s.VMState, "in an unknown state"))
+	if s.Busy() {
+		b.WriteString(" and another request on it is still pending, so this one will queue behind it")
+	}
+	b.WriteString(". ")
+	switch p.action {
+	case cloud.Stop:
+		b.WriteString("Stopping is a forced power-off, like pulling the plug: the operating system is not shut down and unsaved data is lost. " +
+			"Cores and RAM are freed and no longer billed; public IPv4 addresses that are not reserved return to the pool, so the server may get another address on start.")
+	case cloud.Reboot:
+		b.WriteString("Rebooting is a hard reset, like pressing the reset button: the operating system is not shut down and unsaved data is lost.")
+	case cloud.Suspend:
+		b.WriteString("Suspending halts the server; its resources stay reserved and billed.")
+	}
+	return b.String()
+}
+
+// inputResponse returns the answer to our confirmation, if this call carries one.
+func inputResponse(req *mcp.CallToolRequest) (*mcp.ElicitResult, bool) {
+	if req == nil || req.Params == nil || req.Params.InputResponses == nil {
+		return nil, false
+	}
+	r, ok := req.Params.InputResponses[inputKey]
+	if !ok {
+		return nil, false
+	}
+	er, _ := r.(*mcp.ElicitResult)
+	return er, true
+}
+
+// canElicit reports whether the client can show a form: it declared
+// elicitation, in form mode (both modes unset means form, for older clients).
+func canElicit(req *mcp.CallToolRequest) bool {
+	if req == nil {
+		return false
+	}
+	caps := req.ClientCapabilities()
+	if caps == nil || caps.Elicitation == nil {
+		return false
+	}
+	e := caps.Elicitation
+	return e.Form != nil || e.URL == nil
+}
+
+func withPurpose(c confirm.Claims, p confirm.Purpose) confirm.Claims {
+	c.Purpose = p
+	return c
+}
+
+// callerOf identifies the caller that a confirmation is bound to: the
+// authenticated user in hosted mode (a hash of their token, never the
+// token), else the local process's one client.
+func callerOf(req *mcp.CallToolRequest) string {
+	if req != nil && req.Extra != nil && req.Extra.TokenInfo != nil && req.Extra.TokenInfo.UserID != "" {
+		return req.Extra.TokenInfo.UserID
+	}
+	return "local"
+}
+
+// clientOf names the MCP client, for the audit trail.
+func clientOf(req *mcp.CallToolRequest) string {
+	if req == nil || req.Params == nil {
+		return ""
+	}
+	ci := req.ClientInfo()
+	if ci == nil {
+		return ""
+	}
+	return strings.TrimSpace(ci.Name + " " + ci.Version)
+}
+
+// refusal is a call refused by policy; nothing was sent to the API.
+type refusal struct{ msg string }
+
+func (r *refusal) Error() string { return r.msg }
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
