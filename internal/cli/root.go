@@ -45,18 +45,35 @@ func Main(ctx context.Context, args []string, s Streams) int {
 }
 
 func newRootCmd(s Streams) *cobra.Command {
+	a := &app{s: s}
+	var f serverFlags
 	root := &cobra.Command{
-		Use:           "ionos-mcp",
-		Short:         "MCP server for IONOS Cloud compute: data centers, servers, power actions, requests",
+		Use:   "ionos-mcp",
+		Short: "MCP server for IONOS Cloud compute: data centers, servers, power actions, requests",
+		Long: "ionos-mcp gives AI agents IONOS Cloud compute through the Model Context Protocol: list data centers and servers,\n" +
+			"read a server, start, stop, reboot, suspend and resume it, and follow the request each write creates.\n" +
+			"Without a command it serves MCP over stdio (same as `ionos-mcp serve`).",
+		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serve(cmd, &f)
+		},
 	}
+	f.register(root.Flags())
+	root.PersistentFlags().StringVar(&a.envFile, "env-file", ".env", "read settings from this file when they are not in the environment")
+	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "", "debug, info, warn or error (IONOS_MCP_LOG_LEVEL); logs go to stderr")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.AddCommand(
-		newVersionCmd(s),
+		newServeCmd(a),
 		newSimCmd(s),
+		newDemoCmd(a),
+		newCallCmd(a),
+		newToolsCmd(a),
+		newDoctorCmd(a),
+		newVersionCmd(s),
 	)
 	return root
 }

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
+	"github.com/ionos-mcp/ionos-mcp/internal/server"
+	"github.com/ionos-mcp/ionos-mcp/internal/sim"
+)
+
+// app holds what every command shares: the streams and the global flags.
+type app struct {
+	s        Streams
+	envFile  string
+	logLevel string
+}
+
+// serverFlags are the flags of the commands that build an MCP server.
+type serverFlags struct {
+	sim       bool
+	simScale  float64
+	readOnly  bool
+	confirm   string
+	protect   []string
+	dcs       []string
+	auditLog  string
+	waitLimit int
+}
+
+func (f *serverFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.sim, "sim", false, "use the embedded IONOS Cloud API simulator instead of the real API")
+	fs.Float64Var(&f.simScale, "sim-time-scale", 0.1, "with --sim: multiply the simulator's action durations (1 = realistic, 0.01 = near instant)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "register only the read tools (IONOS_MCP_READ_ONLY)")
+	fs.StringVar(&f.confirm, "confirm", "", "confirmation of stop/reboot/suspend: auto, elicit, token or none (IONOS_MCP_CONFIRM)")
+	fs.StringSliceVar(&f.protect, "protect", nil, "servers that may never be stopped, rebooted or suspended: names, ids or globs (IONOS_MCP_PROTECT)")
+	fs.StringSliceVar(&f.dcs, "datacenters", nil, "the only data centers to see and act on: names, ids or globs (IONOS_MCP_DATACENTERS)")
+	fs.StringVar(&f.auditLog, "audit-log", "", "append a JSON line per write tool call to this file (IONOS_MCP_AUDIT_LOG)")
+	fs.IntVar(&f.waitLimit, "wait-timeout", 0, "default seconds a write waits for its request (IONOS_MCP_WAIT_TIMEOUT; default 40)")
+}
+
+// config loads the configuration: flags over environment over .env.
+func (a *app) config(cmd *cobra.Command, f *serverFlags) (config.Config, error) {
+	env, err := config.Environment(a.envFile)
+	if err != nil {
+		return config.Config{}, err
+	}
+	cfg, err := config.Load(env)
+	if err != nil {
+		return config.Config{}, err
+	}
+	if a.logLevel != "" {
+		if cfg.LogLevel, err = config.Level(a.logLevel); err != nil {
+			return config.Config{}, err
+		}
+	}
+	if f == nil {
+		return cfg, nil
+	}
+	flags := cmd.Flags()
+	if flags.Changed("read-only") {
+		cfg.ReadOnly = f.readOnly
+	}
+	if flags.Changed("confirm") {
+		if cfg.Confirm, err = confirm.ParsePolicy(f.confirm); err != nil {
+			return config.Config{}, fmt.Errorf("--confirm: %w", err)
+		}
+	}
+	if flags.Changed("protect") {
+		cfg.Protect = f.protect
+	}
+	if flags.Changed("datacenters") {
+		cfg.Datacenters = f.dcs
+	}
+	if flags.Changed("audit-log") {
+		cfg.AuditLog = f.auditLog
+	}
+	if flags.Changed("wait-timeout") {
+		if cfg.WaitTimeout, err = config.Seconds("--wait-timeout", fmt.Sprint(f.waitLimit)); err != nil {
+			return config.Config{}, err
+		}
+	}
+	return cfg, nil
+}
+
+// logger writes structured logs to stderr: stdout is the MCP protocol in
+// stdio mode.
+func (a *app) logger(cfg config.Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(a.s.Err, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+// startSim runs the embedded simulator on loopback and points cfg at it, so
+// that the whole stack, sdk-go and HTTP included, runs as against the real API.
+func startSim(cfg *config.Config, scale float64, log *slog.Logger) (*sim.Server, error) {
+	srv, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: scale}, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("starting the simulator: %w", err)
+	}
+	cfg.APIURL, cfg.Token, cfg.Username, cfg.Password = srv.URL, srv.Token(), "", ""
+	return srv, nil
+}
+
+// runtime is a server, and the simulator behind it when --sim was given.
+type runtime struct {
+	cfg config.Config
+	log *slog.Logger
+	srv *server.Server
+	sim *sim.Server
+}
+
+func (r *runtime) Close() {
+	_ = r.srv.Close()
+	if r.sim != nil {
+		_ = r.sim.Close()
+	}
+}
+
+// newRuntime loads the configuration and builds the server.
+func (a *app) newRuntime(cmd *cobra.Command, f *serverFlags) (*runtime, error) {
+	cfg, err := a.config(cmd, f)
+	if err != nil {
+		return nil, err
+	}
+	r := &runtime{cfg: cfg, log: a.logger(cfg)}
+	if f != nil && f.sim {
+		if r.sim, err = startSim(&r.cfg, f.simScale, r.log); err != nil {
+			return nil, err
+		}
+		r.log.Info("using the embedded simulator", "url", r.sim.URL)
+	}
+	r.srv, err = server.New(server.Options{Config: r.cfg, Version: Version(), Logger: r.log})
+	if err != nil {
+		if r.sim != nil {
+			_ = r.sim.Close()
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// connect opens an in-process MCP client session on the server: the real
+// protocol, without a subprocess.
+func connect(ctx context.Context, srv *server.Server, opts *mcp.ClientOptions) (*mcp.ClientSession, error) {
+	st, ct := mcp.NewInMemoryTransports()
+	if _, err := srv.Connect(ctx, st); err != nil {
+		return nil, err
+	}
+	return mcp.NewClient(&mcp.Implementation{Name: "ionos-mcp-cli", Version: Version()}, opts).Connect(ctx, ct, nil)
+}
+
+func since(t time.Time) string { return time.Since(t).Round(10 * time.Millisecond).String() }
