@@ -95,9 +95,15 @@ type Signer struct {
 	spent map[string]time.Time // signature -> expiry
 }
 
+// Option adjusts a Signer.
+type Option func(*Signer)
+
+// WithClock replaces the clock, for tests.
+func WithClock(now func() time.Time) Option { return func(s *Signer) { s.now = now } }
+
 // NewSigner derives the signing key from secret, which must be at least 16
 // bytes. Replicas that share the secret verify each other's tokens.
-func NewSigner(secret []byte, ttl time.Duration) (*Signer, error) {
+func NewSigner(secret []byte, ttl time.Duration, opts ...Option) (*Signer, error) {
 	if len(secret) < 16 {
 		return nil, errors.New("confirmation key must be at least 16 bytes (IONOS_MCP_CONFIRM_KEY)")
 	}
@@ -106,7 +112,11 @@ func NewSigner(secret []byte, ttl time.Duration) (*Signer, error) {
 	}
 	mac := hmac.New(sha256.New, []byte("ionos-mcp confirmation key v1"))
 	mac.Write(secret)
-	return &Signer{key: mac.Sum(nil), ttl: ttl, now: time.Now, spent: map[string]time.Time{}}, nil
+	s := &Signer{key: mac.Sum(nil), ttl: ttl, now: time.Now, spent: map[string]time.Time{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // RandomSecret returns 32 random bytes, for a single process.

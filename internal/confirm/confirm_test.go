@@ -9,12 +9,11 @@ import (
 
 func newTestSigner(t *testing.T, secret string) (*Signer, *time.Time) {
 	t.Helper()
-	s, err := NewSigner([]byte(secret), time.Minute)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s, err := NewSigner([]byte(secret), time.Minute, WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	s.now = func() time.Time { return now }
 	return s, &now
 }
 

@@ -159,10 +159,10 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 	if err := pc.spec.action.Check(s); err != nil {
 		return nil, PowerOutput{}, explain(err)
 	}
-	if pc.spec.action.AlreadyDone(s) {
-		out.Status = statusNoChange
-		out.Message = fmt.Sprintf("Server %q is already %s; nothing was sent to the API.", s.Name, s.VMState)
-		return nil, out, nil
+	// A token, when given, is checked before anything else is said, so that
+	// a replayed or foreign token is always reported as such.
+	if pc.spec.action.AlreadyDone(s) && pc.token == "" {
+		return nil, noChange(out, s), nil
 	}
 	if pc.spec.confirm {
 		cf := t.confirmAction(req, pc.spec, s, pc.token)
@@ -176,7 +176,16 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 	} else {
 		pc.ev.Confirmation = "not-required"
 	}
+	if pc.spec.action.AlreadyDone(s) {
+		return nil, noChange(out, s), nil
+	}
 	return t.send(ctx, req, c, pc, s, out)
+}
+
+func noChange(out PowerOutput, s cloud.Server) PowerOutput {
+	out.Status = statusNoChange
+	out.Message = fmt.Sprintf("Server %q is already %s; nothing was sent to the API.", s.Name, s.VMState)
+	return out
 }
 
 // send performs the action and, unless told not to, waits for its end.
