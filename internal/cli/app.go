@@ -47,7 +47,7 @@ func (f *serverFlags) register(fs *pflag.FlagSet) {
 }
 
 // config loads the configuration: flags over environment over .env.
-func (a *app) config(cmd *cobra.Command, f *serverFlags) (config.Config, error) {
+func (a *app) config(cmd *cobra.Command, f *serverFlags, h *httpFlags) (config.Config, error) {
 	env, err := config.Environment(a.envFile)
 	if err != nil {
 		return config.Config{}, err
@@ -60,6 +60,9 @@ func (a *app) config(cmd *cobra.Command, f *serverFlags) (config.Config, error) 
 		if cfg.LogLevel, err = config.Level(a.logLevel); err != nil {
 			return config.Config{}, err
 		}
+	}
+	if h != nil {
+		applyHTTPFlags(cmd.Flags(), h, &cfg.HTTP)
 	}
 	if f == nil {
 		return cfg, nil
@@ -88,6 +91,16 @@ func (a *app) config(cmd *cobra.Command, f *serverFlags) (config.Config, error) 
 		}
 	}
 	return cfg, nil
+}
+
+func applyHTTPFlags(flags *pflag.FlagSet, h *httpFlags, c *config.HTTP) {
+	c.Addr, c.Stateful, c.Auth, c.InsecureNoAuth = h.addr, h.stateful, h.auth, h.insecure
+	if flags.Changed("allowed-hosts") {
+		c.AllowedHosts = h.allowedHosts
+	}
+	if flags.Changed("allowed-origins") {
+		c.AllowedOrigins = h.allowedOrigins
+	}
 }
 
 // logger writes structured logs to stderr: stdout is the MCP protocol in
@@ -123,12 +136,17 @@ func (r *runtime) Close() {
 }
 
 // newRuntime loads the configuration and builds the server.
-func (a *app) newRuntime(cmd *cobra.Command, f *serverFlags) (*runtime, error) {
-	cfg, err := a.config(cmd, f)
+func (a *app) newRuntime(cmd *cobra.Command, f *serverFlags, h *httpFlags) (*runtime, error) {
+	cfg, err := a.config(cmd, f, h)
 	if err != nil {
 		return nil, err
 	}
 	r := &runtime{cfg: cfg, log: a.logger(cfg)}
+	if cfg.HTTP.Addr != "" {
+		if err := server.CheckHTTP(cfg.HTTP); err != nil {
+			return nil, err
+		}
+	}
 	if f != nil && f.sim {
 		if r.sim, err = startSim(&r.cfg, f.simScale, r.log); err != nil {
 			return nil, err

@@ -51,7 +51,7 @@ func (a *app) call(cmd *cobra.Command, f *serverFlags, tool, rawArgs string, asJ
 			return fmt.Errorf("arguments must be a JSON object, e.g. '{\"server\":\"web-1\"}': %w", err)
 		}
 	}
-	r, err := a.newRuntime(cmd, f)
+	r, err := a.newRuntime(cmd, f, nil)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Short: "Verify access: list data centers (depth=1), then the servers of one",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.newRuntime(cmd, &f)
+			r, err := a.newRuntime(cmd, &f, nil)
 			if err != nil {
 				return err
 			}

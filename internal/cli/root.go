@@ -46,7 +46,10 @@ func Main(ctx context.Context, args []string, s Streams) int {
 
 func newRootCmd(s Streams) *cobra.Command {
 	a := &app{s: s}
-	var f serverFlags
+	var (
+		f serverFlags
+		h httpFlags
+	)
 	root := &cobra.Command{
 		Use:   "ionos-mcp",
 		Short: "MCP server for IONOS Cloud compute: data centers, servers, power actions, requests",
@@ -57,10 +60,11 @@ func newRootCmd(s Streams) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.serve(cmd, &f)
+			return a.serve(cmd, &f, &h)
 		},
 	}
 	f.register(root.Flags())
+	h.register(root.Flags())
 	root.PersistentFlags().StringVar(&a.envFile, "env-file", ".env", "read settings from this file when they are not in the environment")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "", "debug, info, warn or error (IONOS_MCP_LOG_LEVEL); logs go to stderr")
 	root.SetIn(s.In)

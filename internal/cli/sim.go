@@ -1,18 +1,262 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 )
 
-// newSimCmd serves the simulated IONOS Cloud API. Placeholder until internal/sim lands.
+// simFlags are the flags of `ionos-mcp sim`.
+type simFlags struct {
+	addr        string
+	token       string
+	username    string
+	password    string
+	dataset     string
+	saveDataset string
+	dcs         int
+	perDC       int
+	seed        int64
+	timeScale   float64
+	rateLimit   int
+	rateBurst   int
+	latency     time.Duration
+	jitter      time.Duration
+	faults      []string
+}
+
+// newSimCmd serves the simulated IONOS Cloud API v6 until the command's
+// context ends (SIGINT or SIGTERM in main).
 func newSimCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
+	var f simFlags
+	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Serve a simulated IONOS Cloud API v6 at http://ADDR/cloudapi/v6",
+		Long: "sim serves a simulator of the IONOS Cloud API v6 (data centers, servers, power actions, requests)\n" +
+			"with no account and no network. It prints IONOS_API_URL=http://ADDR on stdout; point sdk-go,\n" +
+			"ionosctl or ionos-mcp at it with that variable and the accepted token in IONOS_TOKEN.\n" +
+			"See docs/simulator.md for datasets, timing, faults and the /_sim control API.",
+		Example: "  ionos-mcp sim --addr 127.0.0.1:18080 --token dev\n" +
+			"  ionos-mcp sim --datacenters 50 --servers-per-datacenter 40 --time-scale 0.1\n" +
+			"  ionos-mcp sim --fault kind=status,status=429,retry-after=2,p=0.2 --latency 80ms --jitter 40ms",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("sim: not built yet")
+			return runSim(cmd, s, &f)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:18080", "listen address (port 0 picks a free port)")
+	fl.StringVar(&f.token, "token", "", "bearer token to accept (default $IONOS_TOKEN, else a random one printed on stderr)")
+	fl.StringVar(&f.username, "username", "", "also accept Basic auth with this user (default $IONOS_USERNAME)")
+	fl.StringVar(&f.password, "password", "", "password for --username (default $IONOS_PASSWORD)")
+	fl.StringVar(&f.dataset, "dataset", "", "load the account's data from this JSON file (see --save-dataset)")
+	fl.StringVar(&f.saveDataset, "save-dataset", "", "write the dataset in use to this file, then serve")
+	fl.IntVar(&f.dcs, "datacenters", 0, "generate this many data centers instead of the default dataset")
+	fl.IntVar(&f.perDC, "servers-per-datacenter", 0, "servers in each generated data center")
+	fl.Int64Var(&f.seed, "seed", 1, "seed of generated data, fault probabilities and jitter (same seed, same run)")
+	fl.Float64Var(&f.timeScale, "time-scale", 1, "multiply every simulated duration (0.01 = near instant, 1 = realistic)")
+	fl.IntVar(&f.rateLimit, "rate-limit", 0, "allow this many calls per minute per account (0 = unlimited)")
+	fl.IntVar(&f.rateBurst, "rate-burst", 0, "token bucket size with --rate-limit (default: the per-minute rate / 6, at least 1)")
+	fl.DurationVar(&f.latency, "latency", 0, "add this latency to every API call (a latency fault)")
+	fl.DurationVar(&f.jitter, "jitter", 0, "with --latency: uniform jitter of ± this much")
+	fl.StringArrayVar(&f.faults, "fault", nil, "inject a fault, e.g. kind=status,status=503,p=0.1 (repeatable; see docs/simulator.md)")
+	return cmd
+}
+
+// runSim validates everything before it listens, so a bad flag serves nothing.
+func runSim(cmd *cobra.Command, s Streams, f *simFlags) error {
+	log, err := simLogger(cmd, s)
+	if err != nil {
+		return err
+	}
+	opts, err := f.options(log)
+	if err != nil {
+		return err
+	}
+	simulator, err := sim.New(opts)
+	if err != nil {
+		return err
+	}
+	if err := f.save(opts.Dataset); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("sim: listen on %s: %w", f.addr, err)
+	}
+	if opts.Token == "" {
+		fmt.Fprintf(s.Err, "sim: accepting bearer token %s\n", simulator.Token())
+	}
+	url := "http://" + ln.Addr().String()
+	if _, err := fmt.Fprintf(s.Out, "IONOS_API_URL=%s\n", url); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("sim: write URL: %w", err)
+	}
+	log.Info("sim: serving the IONOS Cloud API v6", "url", url+"/cloudapi/v6",
+		"datacenters", len(opts.Dataset.Datacenters), "servers", opts.Dataset.ServerCount())
+	return serveUntilDone(cmd.Context(), sim.NewHTTPServer(simulator), ln, log)
+}
+
+// serveUntilDone serves until ctx ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("sim: serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("sim: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close() // calls still running after the grace period are cut
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("sim: serve: %w", err)
+	}
+	return nil
+}
+
+// options turns the flags (and the environment) into simulator options.
+func (f *simFlags) options(log *slog.Logger) (sim.Options, error) {
+	opts := sim.Options{
+		Token:    firstNonEmpty(f.token, os.Getenv("IONOS_TOKEN")),
+		Username: firstNonEmpty(f.username, os.Getenv("IONOS_USERNAME")),
+		Password: firstNonEmpty(f.password, os.Getenv("IONOS_PASSWORD")),
+		Seed:     f.seed,
+		Timing:   sim.Timing{Scale: f.timeScale},
+		Logger:   log,
+	}
+	if f.timeScale <= 0 {
+		return opts, fmt.Errorf("--time-scale %v: must be greater than 0", f.timeScale)
+	}
+	if (opts.Username == "") != (opts.Password == "") {
+		return opts, errors.New("--username and --password go together (or IONOS_USERNAME and IONOS_PASSWORD)")
+	}
+	var err error
+	if opts.Dataset, err = f.loadDataset(); err != nil {
+		return opts, err
+	}
+	if opts.RateLimit, err = f.rateLimitOption(); err != nil {
+		return opts, err
+	}
+	opts.Faults, err = f.faultOptions()
+	return opts, err
+}
+
+func (f *simFlags) loadDataset() (*sim.Dataset, error) {
+	generate := f.dcs != 0 || f.perDC != 0
+	switch {
+	case f.dataset != "" && generate:
+		return nil, errors.New("--dataset and --datacenters/--servers-per-datacenter exclude each other")
+	case f.dataset != "":
+		file, err := os.Open(f.dataset)
+		if err != nil {
+			return nil, fmt.Errorf("--dataset: %w", err)
+		}
+		defer file.Close()
+		d, err := sim.LoadDataset(file)
+		if err != nil {
+			return nil, fmt.Errorf("--dataset %s: %w", f.dataset, err)
+		}
+		return d, nil
+	case generate:
+		if f.dcs < 1 || f.perDC < 0 {
+			return nil, fmt.Errorf("--datacenters %d --servers-per-datacenter %d: need at least 1 data center and no negative count", f.dcs, f.perDC)
+		}
+		if f.dcs*f.perDC > 1_000_000 {
+			return nil, fmt.Errorf("--datacenters %d × --servers-per-datacenter %d: at most 1,000,000 servers", f.dcs, f.perDC)
+		}
+		return sim.Generate(sim.GenerateOptions{Datacenters: f.dcs, ServersPerDatacenter: f.perDC, Seed: f.seed}), nil
+	}
+	return sim.DefaultDataset(), nil
+}
+
+func (f *simFlags) rateLimitOption() (sim.RateLimit, error) {
+	if f.rateLimit < 0 || f.rateBurst < 0 {
+		return sim.RateLimit{}, fmt.Errorf("--rate-limit %d --rate-burst %d: must not be negative", f.rateLimit, f.rateBurst)
+	}
+	if f.rateLimit == 0 {
+		if f.rateBurst != 0 {
+			return sim.RateLimit{}, errors.New("--rate-burst needs --rate-limit")
+		}
+		return sim.RateLimit{}, nil
+	}
+	burst := f.rateBurst
+	if burst == 0 {
+		burst = max(f.rateLimit/6, 1)
+	}
+	return sim.RateLimit{PerMinute: f.rateLimit, Burst: burst}, nil
+}
+
+func (f *simFlags) faultOptions() ([]sim.Fault, error) {
+	var faults []sim.Fault
+	if f.latency < 0 || f.jitter < 0 {
+		return nil, errors.New("--latency and --jitter must not be negative")
+	}
+	if f.jitter > 0 && f.latency == 0 {
+		return nil, errors.New("--jitter needs --latency")
+	}
+	if f.latency > 0 {
+		faults = append(faults, sim.Fault{Kind: sim.FaultLatency, Latency: f.latency, Jitter: f.jitter})
+	}
+	for _, spec := range f.faults {
+		fault, err := sim.ParseFault(spec)
+		if err != nil {
+			return nil, fmt.Errorf("--fault: %w", err)
+		}
+		faults = append(faults, fault)
+	}
+	return faults, nil
+}
+
+// save writes the dataset in use when --save-dataset asks for it.
+func (f *simFlags) save(d *sim.Dataset) error {
+	if f.saveDataset == "" {
+		return nil
+	}
+	file, err := os.Create(f.saveDataset)
+	if err != nil {
+		return fmt.Errorf("--save-dataset: %w", err)
+	}
+	if err := d.Save(file); err != nil {
+		_ = file.Close()
+		return fmt.Errorf("--save-dataset %s: %w", f.saveDataset, err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("--save-dataset %s: %w", f.saveDataset, err)
+	}
+	return nil
+}
+
+// simLogger logs to stderr at the level of the global --log-level flag
+// (default info); stdout carries only the IONOS_API_URL line.
+func simLogger(cmd *cobra.Command, s Streams) (*slog.Logger, error) {
+	level := slog.LevelInfo
+	if fl := cmd.Flag("log-level"); fl != nil && fl.Value.String() != "" {
+		if err := level.UnmarshalText([]byte(strings.ToUpper(fl.Value.String()))); err != nil {
+			return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", fl.Value.String())
+		}
+	}
+	return slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: level})), nil
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

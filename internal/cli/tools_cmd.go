@@ -21,7 +21,7 @@ func newToolsCmd(a *app) *cobra.Command {
 		Short: "List the tools with their descriptions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.newRuntime(cmd, &f)
+			r, err := a.newRuntime(cmd, &f, nil)
 			if err != nil {
 				return err
 			}

@@ -99,10 +99,17 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Transport: keepAlive{next: newTransport(cfg.PinnedCert)}}
+		hc = NewHTTPClient(cfg.PinnedCert)
 	}
 	c.api = newSDKClient(cfg, base, hc)
 	return c, nil
+}
+
+// NewHTTPClient returns the HTTP stack of a Client: a pooled transport with
+// phase timeouts, keep-alive restored, and the API's certificate pinned
+// when pinnedCert is set. Clients of many callers can share one.
+func NewHTTPClient(pinnedCert string) *http.Client {
+	return &http.Client{Transport: keepAlive{next: newTransport(pinnedCert)}}
 }
 
 // newSDKClient configures sdk-go so that it never logs, never retries on its

@@ -129,3 +129,17 @@ func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacen
 	}
 	return dcs, raws, nil
 }
+
+// Ping checks the credentials with the cheapest authenticated call: one
+// data center, no depth.
+func (c *Client) Ping(ctx context.Context) error {
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	_, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(0).Limit(1).Pretty(false).Execute()
+	if err := apiError("checking the credentials", resp, err); err != nil {
+		if _, ok := decodeLenient[lenientCollection](resp, err); !ok {
+			return err
+		}
+	}
+	return nil
+}

@@ -52,6 +52,11 @@ const instructions = "IONOS Cloud compute: data centers, servers, power actions 
 // New validates the configuration and prepares the server. It makes no API call.
 func New(o Options) (*Server, error) {
 	s := &Server{cfg: o.Config, version: o.Version, log: o.Logger, opts: o, cache: mcp.NewSchemaCache()}
+	if s.opts.HTTPClient == nil {
+		// One connection pool for every client this server builds, the
+		// per-caller clients of pass-through mode included.
+		s.opts.HTTPClient = cloud.NewHTTPClient(s.cfg.PinnedCert)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -69,6 +74,12 @@ func New(o Options) (*Server, error) {
 	}
 	if s.cfg.Confirm == confirm.None && !s.cfg.ReadOnly {
 		s.log.Warn("IONOS_MCP_CONFIRM=none: stop, reboot and suspend run without asking anyone")
+	}
+	if s.cfg.HTTP.Auth == AuthPassthrough && s.cfg.HTTP.Addr != "" {
+		if s.cfg.HasCredentials() {
+			s.log.Warn("pass-through mode: IONOS_TOKEN / IONOS_USERNAME are ignored; each caller's own token is used")
+		}
+		s.cfg.Token, s.cfg.Username, s.cfg.Password = "", "", ""
 	}
 	s.shared, s.credErr = s.newClient(s.cfg.Token, s.cfg.Username, s.cfg.Password)
 	if s.credErr != nil && !errors.Is(s.credErr, cloud.ErrNoCredentials) {
@@ -110,7 +121,7 @@ func (s *Server) Client() (*cloud.Client, error) {
 // decides which domain client serves a call.
 func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 	srv := mcp.NewServer(&mcp.Implementation{Name: "ionos-mcp", Title: "IONOS Cloud compute", Version: s.version}, &mcp.ServerOptions{
-		Logger:       s.log,
+		Logger:       s.sdkLog(),
 		Instructions: instructions,
 		// Tools only: no logging capability (deprecated in 2026-07-28), no resources, no prompts.
 		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
@@ -134,6 +145,34 @@ func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 		return nil, err
 	}
 	return srv, nil
+}
+
+// sdkLog is the logger handed to the go-sdk. The SDK logs every session at
+// info level, which in stateless HTTP mode means every request; its logs
+// show from warn up unless debug logging was asked for.
+func (s *Server) sdkLog() *slog.Logger {
+	if s.cfg.LogLevel <= slog.LevelDebug {
+		return s.log
+	}
+	return slog.New(minLevel{Handler: s.log.Handler(), min: slog.LevelWarn})
+}
+
+// minLevel drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.Handler.Enabled(ctx, l)
+}
+
+func (m minLevel) WithAttrs(a []slog.Attr) slog.Handler {
+	return minLevel{Handler: m.Handler.WithAttrs(a), min: m.min}
+}
+
+func (m minLevel) WithGroup(g string) slog.Handler {
+	return minLevel{Handler: m.Handler.WithGroup(g), min: m.min}
 }
 
 // sharedClient serves every call with the server-held credentials.

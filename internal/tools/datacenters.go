@@ -93,7 +93,7 @@ func pageLimit(limit, offset int) (int, error) {
 // page, or nil when this is the last.
 func window[T any](items []T, offset, limit int) ([]T, *int) {
 	if offset >= len(items) {
-		return []T{}, nil
+		return []T{}, nil // an empty list, never null
 	}
 	end := min(offset+limit, len(items))
 	if end < len(items) {

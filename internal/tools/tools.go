@@ -91,8 +91,10 @@ func Register(srv *mcp.Server, o Options) error {
 
 // add registers a typed tool behind a panic guard: the SDK does not recover
 // panics in handlers, and one would end the whole process.
-func add[In, Out any](srv *mcp.Server, t *toolset, tool *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
-	mcp.AddTool(srv, tool, func(ctx context.Context, req *mcp.CallToolRequest, in In) (res *mcp.CallToolResult, out Out, err error) {
+func add[In, Out any](srv *mcp.Server, t *toolset, def *mcp.Tool, h mcp.ToolHandlerFor[In, Out]) {
+	tool := *def // the definitions are shared; a server gets its own copy
+	tool.InputSchema, tool.OutputSchema = schemaFor[In](), schemaFor[Out]()
+	mcp.AddTool(srv, &tool, func(ctx context.Context, req *mcp.CallToolRequest, in In) (res *mcp.CallToolResult, out Out, err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				t.log.Error("tool panicked", "tool", tool.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))

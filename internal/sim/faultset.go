@@ -1,0 +1,145 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// faultSet holds the active faults and the seeded source their random
+// choices come from.
+type faultSet struct {
+	mu     sync.Mutex
+	list   []Fault
+	rng    *rand.Rand
+	active atomic.Bool // len(list) > 0: lets the common no-fault path skip the lock
+}
+
+func newFaultSet(seed int64, faults []Fault) (*faultSet, error) {
+	fs := &faultSet{rng: rand.New(rand.NewPCG(uint64(seed), 0xfa_17))}
+	if err := fs.set(faults); err != nil {
+		return nil, err
+	}
+	return fs, nil
+}
+
+func (fs *faultSet) set(faults []Fault) error {
+	for i, f := range faults {
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("fault %d: %w", i+1, err)
+		}
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.list = slices.Clone(faults)
+	fs.active.Store(len(fs.list) > 0)
+	return nil
+}
+
+func (fs *faultSet) add(f Fault) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.list = append(fs.list, f)
+	fs.active.Store(true)
+	return nil
+}
+
+func (fs *faultSet) snapshot() []Fault {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return slices.Clone(fs.list)
+}
+
+// decision is what the faults want done with one call.
+type decision struct {
+	latency time.Duration
+	respond *Fault // a status, html502 or drop fault; nil = answer normally
+	fail    bool   // the created request must end FAILED
+}
+
+// decide consults the faults in order. Every matching latency fault adds its
+// delay; the first status/html502/drop fault that fires decides the answer;
+// a fail fault only applies to power actions. A fault's dice are rolled only
+// when it matches, so a seeded run repeats as long as the calls do.
+func (fs *faultSet) decide(method, path string, isAction bool) decision {
+	var d decision
+	if !fs.active.Load() {
+		return d
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i := range fs.list {
+		f := &fs.list[i]
+		if !fs.wants(f, &d, method, path, isAction) || !fs.fires(f) {
+			continue
+		}
+		f.Fired++
+		switch f.Kind {
+		case FaultLatency:
+			d.latency += fs.delay(f)
+		case FaultFail:
+			d.fail = true
+		default:
+			c := *f
+			d.respond = &c
+		}
+	}
+	return d
+}
+
+// wants reports whether f is a candidate for this call.
+func (fs *faultSet) wants(f *Fault, d *decision, method, path string, isAction bool) bool {
+	if f.Count > 0 && f.Fired >= f.Count {
+		return false
+	}
+	if !f.matches(method, path) {
+		return false
+	}
+	switch f.Kind {
+	case FaultFail:
+		return isAction && !d.fail
+	case FaultLatency:
+		return true
+	}
+	return d.respond == nil
+}
+
+func (fs *faultSet) fires(f *Fault) bool {
+	if f.Probability == 0 || f.Probability >= 1 {
+		return true
+	}
+	return fs.rng.Float64() < f.Probability
+}
+
+// delay is Latency ± uniform Jitter, never negative.
+func (fs *faultSet) delay(f *Fault) time.Duration {
+	d := f.Latency
+	if f.Jitter > 0 {
+		d += time.Duration((fs.rng.Float64()*2 - 1) * float64(f.Jitter))
+	}
+	return max(d, 0)
+}
+
+// sleep waits d unless ctx ends first; it reports whether the full delay
+// passed. Latency is real time even with a ManualClock: it models the
+// network, which the simulated clock does not govern.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,140 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Options configure a Simulator. The zero value works: one account with a
+// random token, DefaultDataset, the real clock and DefaultTiming.
+type Options struct {
+	Token        string       // bearer token of the default account; "" = a random token (see Simulator.Token)
+	Username     string       // optional Basic-auth user of the default account (with Password)
+	Password     string       // password for Username
+	Dataset      *Dataset     // default account's data; nil = DefaultDataset()
+	Accounts     []Account    // additional accounts, each with its own token and dataset (isolated state and request ids)
+	Clock        Clock        // nil = real time
+	Timing       Timing       // durations of the asynchronous engine
+	RateLimit    RateLimit    // zero = off
+	Faults       []Fault      // initial faults (see Fault)
+	Seed         int64        // seeds every random choice (fault probabilities, jitter, request ids), so runs repeat
+	MaxBodyBytes int64        // request body limit; 0 = 1 MiB
+	Logger       *slog.Logger // nil = discard
+}
+
+// Account is one more IONOS account: its own credentials and its own data.
+// A nil Dataset means DefaultDataset().
+type Account struct {
+	Token    string
+	Username string
+	Password string
+	Dataset  *Dataset
+}
+
+// Timing of the asynchronous engine. Zero fields take DefaultTiming's value
+// (use a negative value for "no time at all"); Scale multiplies every
+// duration (0 means 1), so --time-scale 0.01 turns a 20 s start into 200 ms.
+type Timing struct {
+	Queue    time.Duration // from acceptance until RUNNING (when nothing is ahead on the server)
+	Start    time.Duration // RUNNING phase length of a start
+	Stop     time.Duration // ... of a stop
+	Reboot   time.Duration // ... of a reboot
+	Suspend  time.Duration // ... of a suspend
+	Resume   time.Duration // ... of a resume
+	StateLag time.Duration // after the request is DONE, the server reaches its final vmState this much later
+	Scale    float64
+}
+
+// DefaultTiming is human-paced but realistic: an agent waiting on a start sees
+// it queue, run for a while and settle, as on the real platform.
+func DefaultTiming() Timing {
+	return Timing{
+		Queue:    time.Second,
+		Start:    20 * time.Second,
+		Stop:     10 * time.Second,
+		Reboot:   25 * time.Second,
+		Suspend:  10 * time.Second,
+		Resume:   15 * time.Second,
+		StateLag: time.Second,
+		Scale:    1,
+	}
+}
+
+// RateLimit is a token bucket per account: it refills PerMinute tokens per
+// minute up to Burst. The zero value turns rate limiting off.
+type RateLimit struct {
+	PerMinute int `json:"perMinute"`
+	Burst     int `json:"burst"`
+}
+
+// enabled reports whether requests are limited at all.
+func (r RateLimit) enabled() bool { return r.PerMinute > 0 }
+
+// Nominal values advertised in X-RateLimit-* when rate limiting is off, so
+// clients that read the headers see plausible numbers.
+const (
+	nominalPerMinute = 600
+	nominalBurst     = 50
+)
+
+// defaultMaxBodyBytes bounds request bodies when Options.MaxBodyBytes is 0.
+const defaultMaxBodyBytes = 1 << 20
+
+// timing is Timing resolved: defaults filled in and the scale applied.
+type timing struct {
+	queue, stateLag time.Duration
+	action          [actionCount]time.Duration
+}
+
+func (t Timing) resolve() (timing, error) {
+	scale := t.Scale
+	if scale < 0 {
+		return timing{}, fmt.Errorf("timing scale %v: must not be negative", scale)
+	}
+	if scale == 0 {
+		scale = 1
+	}
+	d := DefaultTiming()
+	pick := func(v, def time.Duration) time.Duration {
+		switch {
+		case v < 0:
+			return 0
+		case v == 0:
+			v = def
+		}
+		return time.Duration(float64(v) * scale)
+	}
+	var r timing
+	r.queue = pick(t.Queue, d.Queue)
+	r.stateLag = pick(t.StateLag, d.StateLag)
+	r.action[actionStart] = pick(t.Start, d.Start)
+	r.action[actionStop] = pick(t.Stop, d.Stop)
+	r.action[actionReboot] = pick(t.Reboot, d.Reboot)
+	r.action[actionSuspend] = pick(t.Suspend, d.Suspend)
+	r.action[actionResume] = pick(t.Resume, d.Resume)
+	return r, nil
+}
+
+// validate checks what New cannot repair.
+func (o *Options) validate() error {
+	if o.MaxBodyBytes < 0 {
+		return errors.New("max body bytes must not be negative")
+	}
+	if o.RateLimit.PerMinute < 0 || o.RateLimit.Burst < 0 {
+		return fmt.Errorf("rate limit %d/min burst %d: must not be negative", o.RateLimit.PerMinute, o.RateLimit.Burst)
+	}
+	if (o.Username == "") != (o.Password == "") {
+		return errors.New("default account: username and password go together")
+	}
+	for i, a := range o.Accounts {
+		if a.Token == "" {
+			return fmt.Errorf("account %d: token is empty", i+1)
+		}
+		if (a.Username == "") != (a.Password == "") {
+			return fmt.Errorf("account %d: username and password go together", i+1)
+		}
+	}
+	return nil
+}
