@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -17,6 +18,9 @@ type Server struct {
 
 	srv  *http.Server
 	done chan error
+
+	mu    sync.Mutex
+	fresh map[net.Conn]bool // connections that have not sent a request yet
 }
 
 // Start runs a Simulator on 127.0.0.1 with a free port.
@@ -39,7 +43,9 @@ func Serve(s *Simulator, ln net.Listener) *Server {
 		URL:       "http://" + ln.Addr().String(),
 		srv:       NewHTTPServer(s),
 		done:      make(chan error, 1),
+		fresh:     map[net.Conn]bool{},
 	}
+	srv.srv.ConnState = srv.track
 	go func() { srv.done <- srv.srv.Serve(ln) }()
 	return srv
 }
@@ -63,6 +69,14 @@ func NewHTTPServer(h http.Handler) *http.Server {
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	// Shutdown waits up to 5 s for connections that were opened but never
+	// used (a client that gave up between dial and request); they carry no
+	// call, so they are closed first.
+	s.mu.Lock()
+	for c := range s.fresh {
+		_ = c.Close()
+	}
+	s.mu.Unlock()
 	err := s.srv.Shutdown(ctx)
 	if err != nil {
 		err = s.srv.Close()
@@ -74,4 +88,15 @@ func (s *Server) Close() error {
 		return fmt.Errorf("sim: close: %w", err)
 	}
 	return nil
+}
+
+// track remembers connections in the StateNew state.
+func (s *Server) track(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st == http.StateNew {
+		s.fresh[c] = true
+	} else {
+		delete(s.fresh, c)
+	}
 }

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// run runs the command line with the given stdin and returns its exit code,
+// stdout and stderr. The environment carries no IONOS settings.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	for _, k := range []string{"IONOS_TOKEN", "IONOS_USERNAME", "IONOS_PASSWORD", "IONOS_API_URL", "IONOS_MCP_CONFIRM", "IONOS_MCP_READ_ONLY"} {
+		t.Setenv(k, "")
+	}
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), append([]string{"--env-file", ""}, args...), Streams{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestDemoYes(t *testing.T) {
+	code, out, errs := run(t, "", "demo", "--yes", "--time-scale", "0.002")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"→ tool call: list_servers {}", "production", "staging", "analytics", "gpu-infer", "SUSPENDED",
+		"3 data centers, 13 servers: 1 tool call",
+		`→ tool call: stop_server {"server":"etl-1"}`, "forced power-off", "Proceed? [y/N] y",
+		"DONE", "is now SHUTOFF",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Without --yes and with no answer on stdin, the stop is declined and
+// nothing changes.
+func TestDemoDeclined(t *testing.T) {
+	code, out, errs := run(t, "n\n", "demo", "--time-scale", "0.002")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "status DECLINED") || !strings.Contains(out, "nothing was changed") || strings.Contains(out, "is now SHUTOFF") {
+		t.Fatalf("declined demo:\n%s", out)
+	}
+}
+
+func TestCallSim(t *testing.T) {
+	code, out, errs := run(t, "", "call", "--sim", "list_servers", `{"datacenter":"staging"}`)
+	if code != 0 || !strings.Contains(out, "build-runner") || !strings.Contains(out, "SHUTOFF") || strings.Contains(out, "etl-1") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = run(t, "", "call", "--sim", "--json", "get_server", `{"server":"etl-1"}`)
+	if code != 0 || !strings.Contains(out, `"vmState": "RUNNING"`) {
+		t.Fatalf("--json: exit %d\n%s", code, out)
+	}
+}
+
+func TestCallErrors(t *testing.T) {
+	code, _, errs := run(t, "", "call", "--sim", "get_server", `{"server":"web-1"}`)
+	if code != 1 || !strings.Contains(errs, "2 servers are named") {
+		t.Fatalf("ambiguous: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "", "call", "--sim", "get_server", `not json`)
+	if code != 1 || !strings.Contains(errs, "arguments must be a JSON object") {
+		t.Fatalf("bad JSON: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "", "call", "list_servers")
+	if code != 1 || !strings.Contains(errs, "IONOS_TOKEN") {
+		t.Fatalf("no token: exit %d, %s", code, errs)
+	}
+}
+
+func TestToolsAndReadOnly(t *testing.T) {
+	code, out, _ := run(t, "", "tools", "--sim")
+	if code != 0 || strings.Count(out, "_server (") < 6 || !strings.Contains(out, "stop_server (destructive") {
+		t.Fatalf("tools: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "", "tools", "--sim", "--read-only")
+	if code != 0 || strings.Contains(out, "stop_server") || !strings.Contains(out, "list_servers") {
+		t.Fatalf("tools --read-only: %d\n%s", code, out)
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	code, out, errs := run(t, "", "doctor", "--sim")
+	if code != 0 || !strings.Contains(out, "3 data centers listed") || !strings.Contains(out, "access works") {
+		t.Fatalf("doctor --sim: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = run(t, "", "doctor")
+	if code != 1 || !strings.Contains(out, "none: set IONOS_TOKEN") || !strings.Contains(errs, "Token Manager") {
+		t.Fatalf("doctor without token: %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--confirm", "maybe"},
+		{"serve", "--http", "0.0.0.0:0"},
+		{"serve", "--http", "nonsense"},
+		{"serve", "--http", "127.0.0.1:0", "--auth", "magic"},
+		{"serve", "--protect", "db-["},
+	} {
+		code, _, errs := run(t, "", args...)
+		if code == 0 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if code, out, _ := run(t, "", "version"); code != 0 || !strings.HasPrefix(out, "ionos-mcp ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+}
