@@ -40,17 +40,24 @@ type Recorder interface {
 
 // Log appends events to a file.
 type Log struct {
-	mu sync.Mutex
-	f  *os.File
+	mu      sync.Mutex
+	f       *os.File
+	regular bool // only a regular file can be synced; a pipe or /dev/stdout cannot
 }
 
-// Open opens (or creates, mode 0600) the audit file for appending.
+// Open opens (or creates, mode 0600) the audit file for appending. A pipe
+// or /dev/stdout works too, for platforms that collect a container's output.
 func Open(path string) (*Log, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening audit log: %w", err)
 	}
-	return &Log{f: f}, nil
+	fi, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("opening audit log: %w", err)
+	}
+	return &Log{f: f, regular: fi.Mode().IsRegular()}, nil
 }
 
 // Record writes one event as one line. Concurrent calls never interleave.
@@ -67,6 +74,9 @@ func (l *Log) Record(e Event) error {
 	defer l.mu.Unlock()
 	if _, err := l.f.Write(line); err != nil {
 		return fmt.Errorf("writing audit log: %w", err)
+	}
+	if !l.regular {
+		return nil
 	}
 	return l.f.Sync()
 }

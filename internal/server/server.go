@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/audit"
@@ -127,6 +128,7 @@ func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
 		SchemaCache:  s.cache,
 	})
+	srv.AddReceivingMiddleware(toolsOnly)
 	var rec audit.Recorder
 	if s.audit != nil {
 		rec = s.audit
@@ -173,6 +175,21 @@ func (m minLevel) WithAttrs(a []slog.Attr) slog.Handler {
 
 func (m minLevel) WithGroup(g string) slog.Handler {
 	return minLevel{Handler: m.Handler.WithGroup(g), min: m.min}
+}
+
+// toolsOnly answers "method not found" for the features this server does
+// not declare. The go-sdk serves prompts/list, resources/list and
+// logging/setLevel on every server, which contradicts the capabilities
+// announced in initialize and server/discover (tools only).
+func toolsOnly(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		switch method {
+		case "prompts/list", "prompts/get", "resources/list", "resources/read", "resources/templates/list",
+			"resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel":
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "method not found: " + method}
+		}
+		return next(ctx, method, req)
+	}
 }
 
 // sharedClient serves every call with the server-held credentials.

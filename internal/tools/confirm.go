@@ -181,16 +181,36 @@ func callerOf(req *mcp.CallToolRequest) string {
 	return "local"
 }
 
-// clientOf names the MCP client, for the audit trail.
+// clientOf names the MCP client, for the audit trail. A 2025-era client on
+// stateless HTTP said its name only in an earlier request; then the HTTP
+// User-Agent is the best there is.
 func clientOf(req *mcp.CallToolRequest) string {
 	if req == nil || req.Params == nil {
 		return ""
 	}
-	ci := req.ClientInfo()
-	if ci == nil {
-		return ""
+	if ci := req.ClientInfo(); ci != nil && ci.Name != "" {
+		return strings.TrimSpace(ci.Name + " " + ci.Version)
 	}
-	return strings.TrimSpace(ci.Name + " " + ci.Version)
+	if req.Extra != nil && req.Extra.Header != nil {
+		if ua := req.Extra.Header.Get("User-Agent"); ua != "" {
+			return "user-agent " + truncate(strings.Map(printable, ua), 80)
+		}
+	}
+	return ""
+}
+
+func printable(r rune) rune {
+	if r < 0x20 || r == 0x7f {
+		return -1
+	}
+	return r
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 // refusal is a call refused by policy; nothing was sent to the API.
