@@ -35,6 +35,8 @@ type Config struct {
 	Parallelism int
 	// Poll paces waits; zero fields take DefaultPoll's.
 	Poll Poll
+	// Backoff paces retried reads; zero fields take DefaultBackoff's.
+	Backoff Backoff
 	// Scope, when set, limits the client to the data centers it accepts:
 	// the others are left out of every list and refused by id.
 	Scope  func(Datacenter) bool
@@ -53,6 +55,7 @@ type Client struct {
 	parallelism int
 	poll        Poll
 	scope       func(Datacenter) bool
+	limiter     *apiLimiter
 	log         *slog.Logger
 
 	// dcOfServer remembers which data center holds a server. A server never
@@ -101,6 +104,18 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = NewHTTPClient(cfg.PinnedCert)
 	}
+	// Per caller, over a transport that may be shared: retries outside, so
+	// that every attempt passes the limiter.
+	base2 := hc.Transport
+	if base2 == nil {
+		base2 = http.DefaultTransport
+	}
+	c.limiter = newAPILimiter(base2)
+	backoff := cfg.Backoff
+	if backoff.Base <= 0 || backoff.Max <= 0 {
+		backoff = DefaultBackoff
+	}
+	hc = &http.Client{Transport: retrying{next: tagWrites{next: c.limiter}, backoff: backoff}, Timeout: hc.Timeout}
 	c.api = newSDKClient(cfg, base, hc)
 	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 )
@@ -80,10 +81,48 @@ func (c *Client) GetServer(ctx context.Context, dc Datacenter, id string, depth 
 // PowerAction asks the API to start, stop, reboot, suspend or resume a
 // server and returns the id of the request it created. It does not check
 // that the action fits the server; see Action.Check.
+//
+// The POST is sent once and never repeated. When its answer is lost, the
+// client looks for the request it may have created: if found, the action
+// was accepted and its id is returned; if not, an *UnconfirmedWriteError
+// says so.
 func (c *Client) PowerAction(ctx context.Context, s Server, a Action) (requestID string, err error) {
 	if !IsUUID(s.DatacenterID) || !IsUUID(s.ID) {
 		return "", fmt.Errorf("server %q in data center %q: ids must be UUIDs", s.ID, s.DatacenterID)
 	}
+	callID, sent := newCallID(), time.Now()
+	postCtx, cancel := withReserve(ctx, reconcileReserve)
+	defer cancel()
+	id, err := c.post(context.WithValue(postCtx, callIDKey{}, callID), s, a)
+	if err == nil || !ambiguous(err) {
+		return id, err
+	}
+	c.log.Warn("a write's answer was lost; looking for the request it may have created", "action", a, "server", s.ID, "err", err)
+	found, ok, ferr := c.findWrite(ctx, s, a, callID, sent)
+	if ok {
+		c.log.Info("the lost write was accepted", "action", a, "server", s.ID, "request", found)
+		return found, nil
+	}
+	return "", &UnconfirmedWriteError{Action: a, Server: s, Cause: err, Checked: ferr == nil}
+}
+
+// reconcileReserve is the part of a write's deadline kept back from the
+// POST itself, so that a lost answer can still be reconciled in time.
+const reconcileReserve = 5 * time.Second
+
+// withReserve returns ctx with its deadline moved earlier by reserve (by a
+// third of the time left at most).
+func withReserve(ctx context.Context, reserve time.Duration) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	left := time.Until(dl)
+	return context.WithDeadline(ctx, dl.Add(-min(reserve, left/3)))
+}
+
+// post sends one power action.
+func (c *Client) post(ctx context.Context, s Server, a Action) (requestID string, err error) {
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	sv := c.api.ServersApi

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -70,9 +71,11 @@ func TestErrorsTellWhatToDo(t *testing.T) {
 }
 
 func TestRateLimitedSaysWhenToRetry(t *testing.T) {
+	// The Retry-After of 7 s does not fit the 2 s deadline: the answer is
+	// returned at once instead of a wait that cannot end in time.
 	e := newEnv(t, withSim(func(o *sim.Options) {
 		o.Faults = []sim.Fault{{Kind: sim.FaultStatus, Status: 429, RetryAfter: 7}}
-	}))
+	}), withTools(func(o *tools.Options) { o.ReadTimeout = 2 * time.Second }))
 	cs := e.session(eras[0], nil)
 	msg := mustFail(t, cs, "list_datacenters", nil)
 	if !strings.Contains(msg, "429") || !strings.Contains(msg, "retry after 7 seconds") {

@@ -193,11 +193,19 @@ func (t *toolset) send(ctx context.Context, req *mcp.CallToolRequest, c *cloud.C
 	if err := ctx.Err(); err != nil {
 		return nil, PowerOutput{}, fmt.Errorf("the call ended before the %s was sent (%v); nothing was changed", pc.spec.action, err)
 	}
-	// Once decided, the POST is not cut short by the caller's deadline: an
-	// abandoned write leaves nobody knowing whether it happened.
-	reqID, err := c.PowerAction(context.WithoutCancel(ctx), s, pc.spec.action)
+	deadline, _ := ctx.Deadline()
+	if left := time.Until(deadline); left < minSendTime {
+		return nil, PowerOutput{}, &refusal{fmt.Sprintf("only %.1fs of timeout_seconds were left to send the %s and follow it; nothing was sent. Call again with a larger timeout_seconds",
+			left.Seconds(), pc.spec.action)}
+	}
+	// Once sent, the POST is not abandoned when the client goes away, only
+	// at the deadline: an abandoned write leaves nobody knowing whether it
+	// happened.
+	postCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	reqID, err := c.PowerAction(postCtx, s, pc.spec.action)
 	if err != nil {
-		return nil, PowerOutput{}, explain(err)
+		return nil, PowerOutput{}, t.explainWrite(postCtx, c, err, pc)
 	}
 	pc.ev.RequestID = reqID
 	out.RequestID = reqID
@@ -207,6 +215,29 @@ func (t *toolset) send(ctx context.Context, req *mcp.CallToolRequest, c *cloud.C
 		return nil, out, nil
 	}
 	return t.waitFor(ctx, req, c, pc, s, out)
+}
+
+// minSendTime is the least time a write needs: the POST, and room to
+// reconcile it if its answer is lost.
+const minSendTime = 500 * time.Millisecond
+
+// explainWrite explains a failed write; for a write whose answer was lost,
+// it adds the server's state as read now.
+func (t *toolset) explainWrite(ctx context.Context, c *cloud.Client, err error, pc *powerCall) error {
+	var uw *cloud.UnconfirmedWriteError
+	if !errors.As(err, &uw) {
+		return explain(err)
+	}
+	tool := pc.spec.name
+	if !uw.Checked {
+		return fmt.Errorf("%v. Do not repeat it blindly: check the server with get_server first, and call %s again only if it has not changed", uw, tool)
+	}
+	state := ""
+	s := uw.Server
+	if fresh, _, gerr := c.GetServer(ctx, cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, 0); gerr == nil {
+		state = fmt.Sprintf(" Server %q is %s (state %s) now.", fresh.Name, fresh.VMState, fresh.State)
+	}
+	return fmt.Errorf("%v; nothing was re-sent.%s Check with get_server; if it still is not %s, calling %s again is safe", uw, state, pc.spec.action.Target(), tool)
 }
 
 // waitFor follows the request to its end and then the server to its new state.

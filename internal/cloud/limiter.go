@@ -1,0 +1,83 @@
+package cloud
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// apiLimiter paces the requests of one caller so that a burst of tool calls
+// slows down instead of drawing 429s. It mirrors the API's own token bucket
+// from the headers of every answer: X-RateLimit-Remaining is how many
+// requests can still be made now, X-RateLimit-Limit how many per minute
+// refill it, X-RateLimit-Burst its size. While the API reports room, calls
+// go out at once; when the bucket runs dry, each call waits for its refill.
+// After a 429, every call of the caller waits out the Retry-After.
+type apiLimiter struct {
+	next http.RoundTripper
+
+	mu      sync.Mutex
+	known   bool      // headers seen
+	tokens  float64   // estimated requests available now
+	perSec  float64   // refill rate
+	burst   float64   // bucket size
+	last    time.Time // when tokens was estimated
+	blocked time.Time // no request before this time
+}
+
+func newAPILimiter(next http.RoundTripper) *apiLimiter { return &apiLimiter{next: next} }
+
+func (l *apiLimiter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if wait := l.reserve(time.Now()); wait > 0 {
+		if !fits(r.Context(), wait) {
+			// Waiting would overrun the deadline: send anyway and let the
+			// API answer (a 429 says when to come back).
+			wait = 0
+		}
+		if err := sleepCtx(r.Context(), wait); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := l.next.RoundTrip(r)
+	if err == nil {
+		l.observe(resp, time.Now())
+	}
+	return resp, err
+}
+
+// reserve takes one request from the bucket and says how long to wait for it.
+func (l *apiLimiter) reserve(now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	block := l.blocked.Sub(now)
+	if !l.known || l.perSec <= 0 {
+		return max(block, 0)
+	}
+	l.tokens = min(l.burst, l.tokens+l.perSec*now.Sub(l.last).Seconds())
+	l.last = now
+	l.tokens--
+	if l.tokens >= 0 {
+		return max(block, 0)
+	}
+	return max(block, time.Duration(-l.tokens/l.perSec*float64(time.Second)))
+}
+
+// observe adopts what an answer says about the bucket.
+func (l *apiLimiter) observe(resp *http.Response, now time.Time) {
+	remaining, rerr := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
+	limit, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
+	burst, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Burst"))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if ra := retryAfter(resp.Header); ra > 0 && now.Add(ra).After(l.blocked) {
+			l.blocked = now.Add(ra)
+		}
+	}
+	if rerr != nil || limit <= 0 || burst <= 0 {
+		return
+	}
+	l.known, l.perSec, l.burst, l.last = true, float64(limit)/60, float64(burst), now
+	l.tokens = min(float64(remaining), l.burst)
+}
