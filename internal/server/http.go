@@ -17,6 +17,7 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 )
 
 // HTTP limits. They bound what one request can cost the server.
@@ -99,7 +100,7 @@ func (s *Server) ServeHTTP(ctx context.Context, o HTTPOptions, ready func(addr s
 	if err != nil {
 		return err
 	}
-	if s.cfg.ConfirmKey == "" && !s.cfg.ReadOnly {
+	if s.cfg.ConfirmKey == "" && !s.cfg.ReadOnly && s.cfg.Confirm != confirm.None {
 		s.log.Warn("IONOS_MCP_CONFIRM_KEY is unset: confirmation tokens are signed with a random key, so with several replicas a token from one is refused by the others")
 	}
 	if s.cfg.HTTP.Auth == AuthToken && s.cfg.HTTP.Token == "" {
