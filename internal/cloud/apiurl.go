@@ -3,8 +3,13 @@ package cloud
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultAPIURL is the IONOS Cloud API v6 endpoint used when IONOS_API_URL is unset.
@@ -16,38 +21,177 @@ const basePath = "/cloudapi/v6"
 // host with or without scheme (https is assumed), with "/cloudapi/v6"
 // appended when the path does not already end with it. Unlike sdk-go it
 // tolerates trailing slashes (sdk-go turns "https://api.ionos.com/" into
-// ".../ /cloudapi/v6" with a double slash). The empty string means the public
-// endpoint.
+// ".../ /cloudapi/v6" with a double slash), and repeated slashes anywhere in
+// the path. The empty string means the public endpoint.
+//
+// The result is canonical: parsing its String() again gives the same URL.
+// Its host is a lowercase DNS name or IP address with an optional port, and
+// its path has no empty, "." or ".." segment.
 func ParseAPIURL(raw string) (*url.URL, error) {
+	u, err := parseAPIURL(raw)
+	if err != nil {
+		return nil, fmt.Errorf("IONOS_API_URL %q: %w", redactUserinfo(raw), err)
+	}
+	return u, nil
+}
+
+func parseAPIURL(raw string) (*url.URL, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		s = DefaultAPIURL
 	}
-	if strings.ContainsAny(s, " \t\r\n") {
-		return nil, fmt.Errorf("IONOS_API_URL %q: contains whitespace", raw)
+	if !utf8.ValidString(s) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return nil, errors.New("contains whitespace")
 	}
 	if !strings.Contains(s, "://") {
 		s = "https://" + s
 	}
+	if redactUserinfo(s) != s { // before url.Parse, whose errors may quote a piece of it
+		return nil, errors.New("credentials in the URL are not allowed; use IONOS_TOKEN")
+	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("IONOS_API_URL %q: %w", raw, errors.Unwrap(err))
+		return nil, errors.Unwrap(err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("IONOS_API_URL %q: scheme must be http or https", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("IONOS_API_URL %q: no host", raw)
+		return nil, errors.New("scheme must be http or https")
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("IONOS_API_URL: credentials in the URL are not allowed; use IONOS_TOKEN")
+		return nil, errors.New("credentials in the URL are not allowed; use IONOS_TOKEN")
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return nil, fmt.Errorf("IONOS_API_URL %q: must not contain a query or fragment", raw)
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, errors.New("no host")
 	}
-	p := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(p, basePath) {
-		p += basePath
+	if u.RawQuery != "" || u.ForceQuery || strings.Contains(s, "#") {
+		return nil, errors.New("must not contain a query or fragment")
 	}
-	return &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host), Path: p}, nil
+	host, err := canonicalHost(u.Host)
+	if err != nil {
+		return nil, err
+	}
+	p, err := canonicalBasePath(u)
+	if err != nil {
+		return nil, err
+	}
+	return p.withHost(u.Scheme, host), nil
+}
+
+// redactUserinfo hides what stands before an "@" in the authority of a
+// URL, so that a password put there never reaches an error message.
+func redactUserinfo(raw string) string {
+	rest, scheme := raw, ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		return scheme + "…@" + rest[at+1:]
+	}
+	return raw
+}
+
+// canonicalHost checks a URL's host[:port] and returns it in lower case:
+// an IP address (IPv6 in brackets, without zone) or a DNS name made of
+// ASCII letters, digits, '-', '_' and '.', and a port from 1 to 65535 when
+// one is given. An empty port ("host:") is dropped.
+func canonicalHost(hostport string) (string, error) {
+	host, port := hostport, ""
+	if i := strings.LastIndexByte(hostport, ':'); i >= 0 && !strings.HasSuffix(hostport, "]") {
+		host, port = hostport[:i], hostport[i+1:]
+	}
+	ip := strings.HasPrefix(host, "[")
+	if ip {
+		if !strings.HasSuffix(host, "]") {
+			return "", errors.New("malformed IPv6 address")
+		}
+		host = host[1 : len(host)-1]
+	}
+	if host == "" {
+		return "", errors.New("no host")
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		if a.Zone() != "" {
+			return "", errors.New("an IPv6 zone is not allowed in the host")
+		}
+		if ip != a.Is6() {
+			return "", fmt.Errorf("host %q: IPv6 addresses, and only they, go in brackets", host)
+		}
+		host = a.String()
+	} else {
+		if ip {
+			return "", fmt.Errorf("host %q is not an IPv6 address", host)
+		}
+		for i := 0; i < len(host); i++ {
+			c := host[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+				return "", fmt.Errorf("host %q: only ASCII letters, digits, '-', '_' and '.' are allowed (use the punycode form of an international name)", host)
+			}
+		}
+		host = strings.ToLower(host)
+	}
+	if port == "" {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]", nil
+		}
+		return host, nil
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || n == 0 {
+		return "", fmt.Errorf("port %q: want a number from 1 to 65535", port)
+	}
+	return net.JoinHostPort(host, strconv.FormatUint(n, 10)), nil
+}
+
+// apiPath is a canonical base path: its escaped form, and the decoded one.
+type apiPath struct{ escaped, decoded string }
+
+// canonicalBasePath returns u's path without empty segments (repeated or
+// trailing slashes), ending with /cloudapi/v6. Dot segments and encoded
+// slashes, spaces and controls are refused: they would make the path the
+// server sees differ from the one written.
+func canonicalBasePath(u *url.URL) (apiPath, error) {
+	var segs []string
+	for _, seg := range strings.Split(u.EscapedPath(), "/") {
+		if seg == "" {
+			continue
+		}
+		dec, err := url.PathUnescape(seg)
+		if err != nil {
+			return apiPath{}, fmt.Errorf("path segment %q: %w", seg, errors.Unwrap(err))
+		}
+		switch {
+		case dec == "." || dec == "..":
+			return apiPath{}, fmt.Errorf("path segment %q is not allowed", seg)
+		case strings.ContainsFunc(dec, badPathRune):
+			return apiPath{}, fmt.Errorf("path segment %q encodes a slash, a space, a control character or invalid UTF-8", seg)
+		}
+		segs = append(segs, seg)
+	}
+	esc := "/" + strings.Join(segs, "/")
+	if esc == "/" {
+		esc = ""
+	}
+	if !strings.HasSuffix(esc, basePath) {
+		esc += basePath
+	}
+	dec, _ := url.PathUnescape(esc) // every segment unescaped above
+	return apiPath{escaped: esc, decoded: dec}, nil
+}
+
+func badPathRune(r rune) bool {
+	return r == '/' || unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError
+}
+
+func (p apiPath) withHost(scheme, host string) *url.URL {
+	u := &url.URL{Scheme: scheme, Host: host, Path: p.decoded}
+	if u.EscapedPath() != p.escaped {
+		u.RawPath = p.escaped
+	}
+	return u
 }

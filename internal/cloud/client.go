@@ -35,6 +35,9 @@ type Config struct {
 	Parallelism int
 	// Poll paces waits; zero fields take DefaultPoll's.
 	Poll Poll
+	// Learner shares what waits took between the clients of a process; nil
+	// = the client learns alone.
+	Learner *Learner
 	// Backoff paces retried reads; zero fields take DefaultBackoff's.
 	Backoff Backoff
 	// Scope, when set, limits the client to the data centers it accepts:
@@ -56,6 +59,7 @@ type Client struct {
 	poll        Poll
 	scope       func(Datacenter) bool
 	limiter     *apiLimiter
+	learner     *Learner
 	log         *slog.Logger
 
 	// dcOfServer remembers which data center holds a server. A server never
@@ -82,6 +86,7 @@ func New(cfg Config) (*Client, error) {
 		pageSize:    cfg.PageSize,
 		parallelism: cfg.Parallelism,
 		scope:       cfg.Scope,
+		learner:     cfg.Learner,
 		log:         cfg.Logger,
 	}
 	if c.pageSize <= 0 || c.pageSize > 10000 {
@@ -99,6 +104,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.learner == nil {
+		c.learner = NewLearner()
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {

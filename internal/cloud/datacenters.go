@@ -110,7 +110,9 @@ func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacen
 			return page[item]{}, fmt.Errorf("listing data centers: decoding the answer: %w", err)
 		}
 		var lenient lenientCollection
-		_ = json.Unmarshal(resp.Payload, &lenient) // same bytes, already known to decode
+		if err := json.Unmarshal(resp.Payload, &lenient); err != nil || len(lenient.Items) != len(col.Items) {
+			return page[item]{}, fmt.Errorf("listing data centers: the answer's items could not be read")
+		}
 		p := page[item]{hasNext: col.Links.Next != ""}
 		for i, raw := range col.Items {
 			p.items = append(p.items, item{dc: lenient.Items[i].datacenter(), raw: raw})

@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 )
@@ -112,9 +114,20 @@ func apiError(op string, resp *ionoscloud.APIResponse, err error) error {
 	}
 	if resp.StatusCode < 300 {
 		if err == nil {
-			return nil
+			return emptyAnswer(op, resp)
 		}
-		return fmt.Errorf("%s: %w", op, err)
+		var oe ionoscloud.GenericOpenAPIError
+		if !errors.As(err, &oe) {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		// The body was read in full but could not be decoded. Callers try
+		// the lenient shapes first; this is what is left when they fail too.
+		_, summary := parseErrorBody(resp.Payload, resp.Header.Get("Content-Type"))
+		if summary == "" {
+			summary = "the body is empty"
+		}
+		return fmt.Errorf("%s: the API answered %d, but not with the JSON expected (%w): %s",
+			op, resp.StatusCode, err, summary)
 	}
 	ae := &APIError{Op: op, StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header)}
 	body := resp.Payload
@@ -126,6 +139,19 @@ func apiError(op string, resp *ionoscloud.APIResponse, err error) error {
 	}
 	ae.Code, ae.Message = parseErrorBody(body, resp.Header.Get("Content-Type"))
 	return ae
+}
+
+// emptyAnswer refuses a read that succeeded with nothing in it: the SDK
+// decodes an empty body, or null, as a zero value without complaint, which
+// would pass for an empty list or a server without id or state.
+func emptyAnswer(op string, resp *ionoscloud.APIResponse) error {
+	if resp.Method != http.MethodGet || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	if b := bytes.TrimSpace(resp.Payload); len(b) == 0 || string(b) == "null" {
+		return fmt.Errorf("%s: the API answered %d with an empty body", op, resp.StatusCode)
+	}
+	return nil
 }
 
 // parseErrorBody reads an IONOS error body ({"httpStatus":..,"messages":[..]}).
@@ -169,9 +195,21 @@ func sanitize(s string, max int) string {
 	}, s)
 	s = strings.TrimSpace(s)
 	if len(s) > max {
-		s = s[:max] + "…"
+		s = strings.TrimRight(cutRunes(s, max), " ") + "…"
 	}
 	return s
+}
+
+// cutRunes returns the longest prefix of s of at most n bytes that does not
+// split a UTF-8 sequence.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // retryAfter reads Retry-After as seconds or an HTTP date; 0 when absent.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -103,30 +104,60 @@ func (c *Client) findWrite(ctx context.Context, s Server, a Action, callID strin
 func (c *Client) searchWrite(ctx context.Context, path, after, callID string, sent time.Time) (string, bool, error) {
 	ctx, cancel := c.call(ctx)
 	defer cancel()
-	col, resp, err := c.api.RequestsApi.RequestsGet(ctx).Depth(1).FilterMethod("POST").FilterUrl(path).
+	_, resp, err := c.api.RequestsApi.RequestsGet(ctx).Depth(1).FilterMethod("POST").FilterUrl(path).
 		FilterCreatedAfter(after).Limit(100).Pretty(false).Execute()
+	// The requests are read from the raw answer with a lenient shape: one
+	// request of a kind the SDK does not know must not hide ours.
 	if err := apiError("searching the request list", resp, err); err != nil {
-		return "", false, err
+		if _, ok := decodeLenient[lenientRequests](resp, err); !ok {
+			return "", false, err
+		}
 	}
-	if col.Items == nil {
-		return "", false, nil
+	var col lenientRequests
+	if err := json.Unmarshal(resp.Payload, &col); err != nil {
+		return "", false, fmt.Errorf("searching the request list: %w", err)
 	}
 	var byTime string
-	for _, r := range *col.Items {
-		if r.Id == nil || r.Properties == nil || !strings.Contains(strings.ToLower(str(r.Properties.Url)), strings.ToLower(path)) {
+	for _, r := range col.Items {
+		if r.ID == "" || !strings.Contains(strings.ToLower(r.Properties.URL), strings.ToLower(path)) {
 			continue
 		}
-		if h := r.Properties.Headers; h != nil && headerValue(*h, callHeader) == callID {
-			return *r.Id, true, nil
+		if headerValue(r.Properties.Headers, callHeader) == callID {
+			return r.ID, true, nil
 		}
 		// Without the tag (an API that does not record it), a request for
 		// the same action on the same server created since the write left
 		// is taken as ours: either way, that action is under way.
-		if m := r.Metadata; byTime == "" && m != nil && m.CreatedDate != nil && !m.CreatedDate.Time.Before(sent.Add(-5*time.Second)) {
-			byTime = *r.Id
+		if created, ok := parseAPITime(r.Metadata.CreatedDate); byTime == "" && ok && !created.Before(sent.Add(-5*time.Second)) {
+			byTime = r.ID
 		}
 	}
 	return byTime, byTime != "", nil
+}
+
+// lenientRequests is what findWrite reads of GET /requests at depth 1.
+type lenientRequests struct {
+	Items []struct {
+		ID       string `json:"id"`
+		Metadata struct {
+			CreatedDate string `json:"createdDate"`
+		} `json:"metadata"`
+		Properties struct {
+			URL     string            `json:"url"`
+			Headers map[string]string `json:"headers"`
+		} `json:"properties"`
+	} `json:"items"`
+}
+
+// parseAPITime reads the API's timestamps: RFC 3339, with or without a
+// zone (the SDK assumes UTC when it is missing).
+func parseAPITime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func headerValue(h map[string]string, name string) string {

@@ -56,13 +56,15 @@ func (c *Client) ParseRequestRef(ref string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("request_id is not a valid URL: %w", errors.Unwrap(err))
 	}
-	if u.Scheme != c.base.Scheme || !strings.EqualFold(u.Host, c.base.Host) || u.User != nil {
+	// The host is compared byte for byte but for the case of ASCII letters:
+	// strings.EqualFold would also take "K" (U+212A KELVIN SIGN) for "k".
+	if u.Scheme != c.base.Scheme || !asciiEqualFold(u.Host, c.base.Host) || u.User != nil || u.Opaque != "" {
 		return "", fmt.Errorf("request URL %q does not belong to the configured API %s", truncate(ref, 120), c.base)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(ref, "#") {
 		return "", fmt.Errorf("request URL %q must not have a query or fragment", truncate(ref, 120))
 	}
-	rest, ok := strings.CutPrefix(u.EscapedPath(), c.base.Path+"/requests/")
+	rest, ok := strings.CutPrefix(u.EscapedPath(), c.base.EscapedPath()+"/requests/")
 	if !ok {
 		return "", fmt.Errorf("request URL %q is not under %s/requests/", truncate(ref, 120), c.base)
 	}
@@ -86,7 +88,7 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 			return RequestStatus{}, &NotFoundError{Kind: "request", Ref: id}
 		}
 		if lenient, ok := decodeLenient[lenientStatus](resp, err); ok {
-			return lenient.status(id), nil
+			return cleanStatus(lenient.status(id)), nil
 		}
 		return RequestStatus{}, err
 	}
@@ -106,12 +108,47 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 			}
 		}
 	}
-	return rs, nil
+	if rs.Status == "" {
+		// Waiting on it would last until the deadline.
+		return RequestStatus{}, fmt.Errorf("reading the status of request %s: the API's answer has no status", id)
+	}
+	return cleanStatus(rs), nil
+}
+
+// cleanStatus bounds the values of a request status that reach a model:
+// unknown values pass through, as printable text.
+func cleanStatus(rs RequestStatus) RequestStatus {
+	rs.Status = sanitize(rs.Status, 64)
+	for i, t := range rs.Targets {
+		rs.Targets[i] = RequestTarget{ID: sanitize(t.ID, 64), Type: sanitize(t.Type, 64), Status: sanitize(t.Status, 64)}
+	}
+	return rs
+}
+
+// asciiEqualFold reports whether a and b are equal but for the case of
+// ASCII letters.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return cutRunes(s, n) + "…"
 }

@@ -27,16 +27,33 @@ func CheckRef(kind, ref string) error {
 
 // CheckText refuses control characters and invalid UTF-8 in a value that a
 // caller passed, so that such bytes never reach a log, a filter or a URL.
+// It also refuses the characters that break a line or reorder text on
+// display without being controls (U+2028, U+2029, and the bidirectional
+// marks, embeddings, overrides and isolates), so that what a human reads in
+// a preview or a log is what was asked for.
 func CheckText(field, v string) error {
 	if !utf8.ValidString(v) {
 		return fmt.Errorf("%s is not valid UTF-8", field)
 	}
 	for _, r := range v {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || lineOrBidi(r) {
 			return fmt.Errorf("%s %q contains control characters", field, v)
 		}
 	}
 	return nil
+}
+
+// lineOrBidi reports whether r is a line or paragraph separator or a
+// bidirectional formatting character.
+func lineOrBidi(r rune) bool {
+	switch {
+	case r == '\u2028' || r == '\u2029', // line and paragraph separators
+		r == '\u061c' || r == '\u200e' || r == '\u200f', // bidi marks
+		'\u202a' <= r && r <= '\u202e',                  // bidi embeddings and overrides
+		'\u2066' <= r && r <= '\u2069':                  // bidi isolates
+		return true
+	}
+	return false
 }
 
 // ResolveDatacenter finds a data center by id or by name.

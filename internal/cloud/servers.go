@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
@@ -73,6 +74,9 @@ func (c *Client) GetServer(ctx context.Context, dc Datacenter, id string, depth 
 		s = lenient.server(dc)
 	} else {
 		s = serverFrom(got, dc)
+	}
+	if !strings.EqualFold(s.ID, id) {
+		return Server{}, nil, fmt.Errorf("reading server %s: the API answered with server %q instead", id, truncate(s.ID, 40))
 	}
 	c.dcOfServer.Store(s.ID, dc)
 	return s, json.RawMessage(resp.Payload), nil

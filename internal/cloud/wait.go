@@ -34,79 +34,154 @@ func (p Poll) next(prev time.Duration) time.Duration {
 // status read is returned with ctx's error, so that the caller can tell the
 // agent how to resume.
 func (c *Client) WaitRequest(ctx context.Context, id string, onPoll func(RequestStatus)) (RequestStatus, error) {
+	return c.WaitRequestFor(ctx, id, Expect{}, onPoll)
+}
+
+// WaitRequestFor is WaitRequest for a request whose kind is known: it polls
+// around the time such requests took before (see poll.go), and teaches the
+// process how long this one took.
+func (c *Client) WaitRequestFor(ctx context.Context, id string, exp Expect, onPoll func(RequestStatus)) (RequestStatus, error) {
 	last := RequestStatus{RequestID: id, Status: StatusQueued}
-	var delay time.Duration
-	for {
-		delay = c.poll.next(delay)
-		if err := c.pause(ctx, delay); err != nil {
-			return last, err
-		}
-		st, err := c.RequestStatus(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return last, ctx.Err()
-			}
-			if wait, ok := transient(err); ok {
-				delay = max(delay, wait)
-				continue
-			}
-			return last, err
-		}
-		last = st
-		if onPoll != nil {
-			onPoll(st)
-		}
-		if st.Finished() {
-			return st, nil
-		}
-	}
+	w := c.newWait(exp, phaseRequest)
+	return waitUntil(ctx, w, last,
+		func(ctx context.Context) (RequestStatus, error) { return c.RequestStatus(ctx, id) },
+		func(st RequestStatus) (finished, succeeded bool) { return st.Finished(), st.Status == StatusDone },
+		onPoll)
 }
 
 // WaitServer polls a server until it reached vmState target and no request
 // is pending on it, or ctx ends. A request can be DONE a moment before the
 // server shows its new state, so a write waits for both.
 func (c *Client) WaitServer(ctx context.Context, s Server, target string, onPoll func(Server)) (Server, error) {
+	return c.WaitServerFor(ctx, s, target, Expect{}, onPoll)
+}
+
+// WaitServerFor is WaitServer after a request of a known kind (exp as
+// given to WaitRequestFor).
+func (c *Client) WaitServerFor(ctx context.Context, s Server, target string, exp Expect, onPoll func(Server)) (Server, error) {
 	if s.VMState == target && !s.Busy() {
 		return s, nil
 	}
 	dc := Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}
-	var delay time.Duration
+	w := c.newWait(exp, phaseSettle)
+	return waitUntil(ctx, w, s,
+		func(ctx context.Context) (Server, error) {
+			got, _, err := c.GetServer(ctx, dc, s.ID, 0)
+			return got, err
+		},
+		func(got Server) (finished, succeeded bool) {
+			done := got.VMState == target && !got.Busy()
+			return done, done
+		},
+		onPoll)
+}
+
+// wait is one wait's schedule and what it may learn from.
+type wait struct {
+	sched   schedule
+	key     durationKey
+	learn   bool
+	since   time.Time
+	learner *Learner
+}
+
+func (c *Client) newWait(exp Expect, ph waitPhase) wait {
+	w := wait{sched: schedule{poll: c.poll, early: ph == phaseRequest}, since: time.Now(), learner: c.learner}
+	if !exp.known() {
+		return w
+	}
+	w.key = durationKey{api: c.base.String(), action: exp.Action, serverType: exp.ServerType, phase: ph}
+	w.learn, w.since = true, exp.Since
+	w.sched.est, w.sched.known = w.learner.lookup(w.key)
+	return w
+}
+
+// minFinalPoll is the least time worth moving a last poll into before
+// the deadline; with less left, the wait just ends with the deadline.
+const minFinalPoll = 20 * time.Millisecond
+
+// waitUntil polls read until done says the awaited state holds, ctx ends,
+// or read fails with an error that is not transient.
+func waitUntil[T any](ctx context.Context, w wait, last T, read func(context.Context) (T, error), done func(T) (finished, succeeded bool), onPoll func(T)) (T, error) {
+	var (
+		delay, rtt   time.Duration
+		polls        int
+		sawNotYet    bool
+		retryAtLeast time.Duration
+		// notYet is the elapsed time before which the awaited state did not
+		// hold: when the last poll that saw it unfinished was sent, or, until
+		// one has, when this wait began (a server shows its new state only
+		// after the request that this wait follows was seen DONE).
+		notYet = time.Since(w.since)
+	)
 	for {
-		delay = c.poll.next(delay)
-		if err := c.pause(ctx, delay); err != nil {
-			return s, err
+		elapsed := time.Since(w.since)
+		delay = w.sched.next(elapsed, delay, polls)
+		final := false
+		if dl, ok := ctx.Deadline(); ok {
+			// The last poll goes out just before the deadline, early enough
+			// for its answer to arrive in time; but never sooner than the
+			// API asked (Retry-After), and not at all when too little is left.
+			left := time.Until(dl) - max(2*rtt, minFinalPoll)
+			if max(delay, retryAtLeast) >= left {
+				if left < minFinalPoll || retryAtLeast >= left {
+					<-ctx.Done()
+					w.censored(sawNotYet, notYet)
+					return last, ctx.Err()
+				}
+				delay, final = left, true
+			}
 		}
-		got, _, err := c.GetServer(ctx, dc, s.ID, 0)
+		delay = max(delay, retryAtLeast)
+		retryAtLeast = 0
+		if err := sleepCtx(ctx, delay); err != nil {
+			w.censored(sawNotYet, notYet)
+			return last, err
+		}
+		sent := time.Now()
+		v, err := read(ctx)
+		rtt = time.Since(sent)
+		polls++
 		if err != nil {
 			if ctx.Err() != nil {
-				return s, ctx.Err()
+				w.censored(sawNotYet, notYet)
+				return last, ctx.Err()
 			}
-			if wait, ok := transient(err); ok {
-				delay = max(delay, wait)
-				continue
+			wait, ok := transient(err)
+			if !ok {
+				return last, err
 			}
-			return s, err
+			retryAtLeast = wait
+			continue
 		}
-		s = got
+		last = v
 		if onPoll != nil {
-			onPoll(s)
+			onPoll(v)
 		}
-		if s.VMState == target && !s.Busy() {
-			return s, nil
+		finished, succeeded := done(v)
+		if finished {
+			if succeeded && w.learn {
+				w.learner.observe(w.key, max(notYet, 0), time.Since(w.since))
+			}
+			return v, nil
+		}
+		notYet, sawNotYet = sent.Sub(w.since), true
+		if final {
+			<-ctx.Done()
+			w.censored(sawNotYet, notYet)
+			return last, ctx.Err()
 		}
 	}
 }
 
-// pause sleeps for d or until ctx ends.
-func (c *Client) pause(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+// censored records what a wait that ran out learned: the end was later
+// than the last poll that saw it unfinished. Only an estimate that is
+// already exceeded moves (towards the longer duration).
+func (w wait) censored(sawNotYet bool, notYet time.Duration) {
+	if !w.learn || !sawNotYet || !w.sched.known || notYet <= w.sched.est.mean {
+		return
 	}
+	w.learner.observe(w.key, notYet, notYet)
 }
 
 // transient reports whether a failed poll is worth repeating, and how long

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Policy says how a destructive action is confirmed.
@@ -85,6 +86,12 @@ var (
 
 const prefix = "imc1."
 
+// maxTokenLen bounds the tokens that Verify and Spend read. Claims are ids,
+// an etag, a tool and a caller name, a few hundred bytes: a token for claims
+// so long that it would exceed this (about 1 KiB of claims, less with
+// characters that JSON escapes) is minted but never accepted.
+const maxTokenLen = 2048
+
 // Signer mints and verifies tokens. It is safe for concurrent use.
 type Signer struct {
 	key []byte
@@ -131,13 +138,33 @@ func RandomSecret() []byte {
 // TTL is how long a minted token stays valid.
 func (s *Signer) TTL() time.Duration { return s.ttl }
 
+// payload is what a token carries: the claims, and whether one of them was
+// not valid UTF-8. JSON replaces such bytes with U+FFFD, so the token would
+// also stand for other claims (every string with other bad bytes there, and
+// the one with U+FFFD itself); a token so marked is never accepted.
+type payload struct {
+	Claims
+	Lossy bool `json:"l,omitempty"`
+}
+
 // Mint signs c with the signer's lifetime and returns the token and its expiry.
+// A token for claims that are not valid UTF-8, or longer than maxTokenLen,
+// is refused by Verify and Spend.
 func (s *Signer) Mint(c Claims) (string, time.Time) {
 	exp := s.now().Add(s.ttl).Truncate(time.Second)
 	c.Expires = exp.Unix()
-	payload, _ := json.Marshal(c) // a struct of strings and an int cannot fail
-	body := prefix + base64.RawURLEncoding.EncodeToString(payload)
+	p, _ := json.Marshal(payload{Claims: c, Lossy: !validUTF8(c)}) // strings, an int and a bool cannot fail
+	body := prefix + base64.RawURLEncoding.EncodeToString(p)
 	return body + "." + base64.RawURLEncoding.EncodeToString(s.sign(body)), exp
+}
+
+func validUTF8(c Claims) bool {
+	for _, v := range []string{string(c.Purpose), c.Tool, c.Datacenter, c.Server, c.Etag, c.Caller} {
+		if !utf8.ValidString(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // Verify checks that token is genuine, unexpired, and binds exactly want
@@ -195,10 +222,15 @@ func (s *Signer) isSpent(sig string) bool {
 	return ok
 }
 
-// open checks the signature and decodes the claims.
+// open checks the signature and decodes the claims. It returns the
+// signature in its one canonical spelling, the key of the spent list.
+// Spaces around the token are ignored; inside it, only the exact text that
+// Mint produced is accepted: base64 decoding alone would also take a
+// signature with other trailing bits, or with line breaks inserted, and
+// such a spelling of a spent token must not count as another token.
 func (s *Signer) open(token string) (Claims, string, error) {
 	token = strings.TrimSpace(token)
-	if len(token) > 2048 || !strings.HasPrefix(token, prefix) {
+	if len(token) > maxTokenLen || !strings.HasPrefix(token, prefix) {
 		return Claims{}, "", ErrMalformed
 	}
 	i := strings.LastIndexByte(token, '.')
@@ -207,21 +239,21 @@ func (s *Signer) open(token string) (Claims, string, error) {
 	}
 	body, sigText := token[:i], token[i+1:]
 	sig, err := base64.RawURLEncoding.DecodeString(sigText)
-	if err != nil {
+	if err != nil || len(sig) != sha256.Size || base64.RawURLEncoding.EncodeToString(sig) != sigText {
 		return Claims{}, "", ErrMalformed
 	}
 	if !hmac.Equal(sig, s.sign(body)) {
 		return Claims{}, "", ErrForged
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(body[len(prefix):])
+	raw, err := base64.RawURLEncoding.DecodeString(body[len(prefix):])
 	if err != nil {
 		return Claims{}, "", ErrMalformed
 	}
-	var c Claims
-	if err := json.Unmarshal(payload, &c); err != nil {
+	var p payload
+	if err := json.Unmarshal(raw, &p); err != nil || p.Lossy {
 		return Claims{}, "", ErrMalformed
 	}
-	return c, sigText, nil
+	return p.Claims, sigText, nil
 }
 
 func (s *Signer) sign(body string) []byte {

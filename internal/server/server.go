@@ -41,8 +41,9 @@ type Server struct {
 	audit   *audit.Log
 	signer  *confirm.Signer
 	opts    Options
-	shared  *cloud.Client // server-held credentials; nil when there are none
-	credErr error         // why there is no shared client
+	shared  *cloud.Client  // server-held credentials; nil when there are none
+	learner *cloud.Learner // what waits took, shared by every client of the process
+	credErr error          // why there is no shared client
 	cache   *mcp.SchemaCache
 }
 
@@ -52,7 +53,7 @@ const instructions = "IONOS Cloud compute: data centers, servers, power actions 
 
 // New validates the configuration and prepares the server. It makes no API call.
 func New(o Options) (*Server, error) {
-	s := &Server{cfg: o.Config, version: o.Version, log: o.Logger, opts: o, cache: mcp.NewSchemaCache()}
+	s := &Server{cfg: o.Config, version: o.Version, log: o.Logger, opts: o, cache: mcp.NewSchemaCache(), learner: cloud.NewLearner()}
 	if s.opts.HTTPClient == nil {
 		// One connection pool for every client this server builds, the
 		// per-caller clients of pass-through mode included.
@@ -106,6 +107,7 @@ func (s *Server) newClient(token, user, pass string) (*cloud.Client, error) {
 		HTTPClient: s.opts.HTTPClient,
 		Poll:       s.opts.Poll,
 		Scope:      s.guard.DatacenterAllowed,
+		Learner:    s.learner,
 		Logger:     s.log,
 	})
 }

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -50,15 +51,15 @@ func (t *toolset) listDatacenters(ctx context.Context, req *mcp.CallToolRequest,
 		if err != nil {
 			return nil, ListDatacentersOutput{}, explain(err)
 		}
-		items, next := window(dcs, in.Offset, limit)
-		rawItems, _ := window(raws, in.Offset, limit)
+		rawItems, next := budgetWindow(raws, in.Offset, limit, rawBytes)
+		items := dcs[min(in.Offset, len(dcs)):min(in.Offset+len(rawItems), len(dcs))]
 		return nil, ListDatacentersOutput{Datacenters: items, Total: len(dcs), Next: next, Raw: rawItems}, nil
 	}
 	dcs, err := c.ListDatacenters(ctx)
 	if err != nil {
 		return nil, ListDatacentersOutput{}, explain(err)
 	}
-	items, next := window(dcs, in.Offset, limit)
+	items, next := budgetWindow(dcs, in.Offset, limit, datacenterBytes)
 	return nil, ListDatacentersOutput{Datacenters: items, Total: len(dcs), Next: next}, nil
 }
 
@@ -89,15 +90,42 @@ func pageLimit(limit, offset int) (int, error) {
 	return limit, nil
 }
 
-// window cuts one page out of items. next is the offset of the following
-// page, or nil when this is the last.
-func window[T any](items []T, offset, limit int) ([]T, *int) {
+// maxResultBytes bounds the items of one list result (about 16k tokens),
+// whatever limit asks for: a page ends early, with next, rather than
+// flooding the agent's context. A page holds at least one item.
+const maxResultBytes = 64 << 10
+
+// budgetWindow cuts one page out of items: at most limit items from
+// offset, and no more than maxResultBytes as measured by size. next is
+// the offset of the following page, or nil when this is the last.
+func budgetWindow[T any](items []T, offset, limit int, size func(T) int) ([]T, *int) {
 	if offset >= len(items) {
 		return []T{}, nil // an empty list, never null
 	}
 	end := min(offset+limit, len(items))
+	total := 0
+	for i := offset; i < end; i++ {
+		if total += size(items[i]); total > maxResultBytes && i > offset {
+			end = i
+			break
+		}
+	}
 	if end < len(items) {
 		return items[offset:end], &end
 	}
 	return items[offset:end], nil
+}
+
+// datacenterBytes approximates the JSON size of a data center summary.
+func datacenterBytes(d cloud.Datacenter) int {
+	return 60 + len(d.ID) + len(d.Name) + len(d.Location) + len(d.Description) + len(d.State)
+}
+
+// rawBytes measures the JSON size of an API object.
+func rawBytes(v map[string]any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return maxResultBytes
+	}
+	return len(b)
 }

@@ -244,7 +244,12 @@ func (t *toolset) explainWrite(ctx context.Context, c *cloud.Client, err error, 
 func (t *toolset) waitFor(ctx context.Context, req *mcp.CallToolRequest, c *cloud.Client, pc *powerCall, s cloud.Server, out PowerOutput) (*mcp.CallToolResult, PowerOutput, error) {
 	notify := t.progress(ctx, req)
 	start := time.Now()
-	st, err := c.WaitRequest(ctx, out.RequestID, func(st cloud.RequestStatus) {
+	exp := cloud.Expect{Action: pc.spec.action, ServerType: s.Type, Since: start}
+	if d, ok := c.ExpectedDuration(exp.Action, exp.ServerType, false); ok {
+		notify(fmt.Sprintf("request %s accepted; expected DONE in about %.0fs (learned from earlier %s actions on %s servers)",
+			out.RequestID, d.Seconds(), exp.Action, orText(exp.ServerType, "such")))
+	}
+	st, err := c.WaitRequestFor(ctx, out.RequestID, exp, func(st cloud.RequestStatus) {
 		notify(fmt.Sprintf("request %s: %s after %.0fs", st.RequestID, st.Status, time.Since(start).Seconds()))
 	})
 	out.Status = st.Status
@@ -263,7 +268,7 @@ func (t *toolset) waitFor(ctx context.Context, req *mcp.CallToolRequest, c *clou
 		out.Message = fmt.Sprintf("The IONOS API reports request %s FAILED: %s. The server was not %s.", out.RequestID, orText(st.Message, "no reason given"), pastTense(pc.spec.action))
 		return nil, out, nil
 	}
-	final, err := c.WaitServer(ctx, s, pc.spec.action.Target(), func(s cloud.Server) {
+	final, err := c.WaitServerFor(ctx, s, pc.spec.action.Target(), exp, func(s cloud.Server) {
 		notify(fmt.Sprintf("server %s: vmState %s, state %s", s.Name, s.VMState, s.State))
 	})
 	out.Server = &final

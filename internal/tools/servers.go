@@ -24,23 +24,24 @@ type DatacenterCount struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Location string `json:"location"`
-	Servers  int    `json:"servers" jsonschema:"servers that matched the filters"`
+	Servers  int    `json:"servers" jsonschema:"servers that matched"`
 }
 
 // ListServersOutput is the result of list_servers.
 type ListServersOutput struct {
-	Datacenters []DatacenterCount `json:"datacenters" jsonschema:"every data center covered, including empty ones"`
-	Servers     []cloud.Server    `json:"servers"`
-	Total       int               `json:"total" jsonschema:"servers that matched, across all pages"`
-	Next        *int              `json:"next,omitempty" jsonschema:"offset of the next page; absent on the last page"`
+	Datacenters     []DatacenterCount `json:"datacenters" jsonschema:"the data centers of this page, in order, empty ones included"`
+	DatacenterTotal int               `json:"datacenterTotal" jsonschema:"data centers covered, across all pages"`
+	Servers         []cloud.Server    `json:"servers"`
+	Total           int               `json:"total" jsonschema:"servers that matched, across all pages"`
+	Next            *int              `json:"next,omitempty" jsonschema:"offset of the next page; absent on the last page"`
 }
 
 var listServersTool = &mcp.Tool{
 	Name: "list_servers",
 	Description: "List servers with their power state (vmState RUNNING, SHUTOFF, SUSPENDED, ...; state BUSY while a request runs). " +
-		"Without datacenter it covers every data center in one call, and also lists each data center with its server count, " +
+		"Without datacenter it covers every data center in one call, with each data center and its server count, " +
 		"so it alone answers \"list my data centers and their servers\". Filter with vm_state or name. " +
-		"Returns at most limit servers; if next is present, call again with offset=next.",
+		"Pages: if next is present, call again with offset=next.",
 	Annotations: readAnnotations("List servers"),
 }
 
@@ -67,23 +68,70 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 	if err != nil {
 		return nil, none, err
 	}
-	var dcs []cloud.Datacenter
+	var (
+		dcs     []cloud.Datacenter
+		servers []cloud.Server
+	)
 	if in.Datacenter != "" {
 		dc, err := c.ResolveDatacenter(ctx, in.Datacenter)
 		if err != nil {
 			return nil, none, explain(err)
 		}
 		dcs = []cloud.Datacenter{dc}
-	} else if dcs, err = c.ListDatacenters(ctx); err != nil {
-		return nil, none, explain(err)
-	}
-	servers, err := c.ServersOf(ctx, dcs)
-	if err != nil {
-		return nil, none, explain(err)
+		if servers, err = c.ListServers(ctx, dc); err != nil {
+			return nil, none, explain(err)
+		}
+	} else {
+		inv, err := c.Inventory(ctx)
+		if err != nil {
+			return nil, none, explain(err)
+		}
+		dcs, servers = inv.Datacenters, inv.Servers
 	}
 	matched := filterServers(servers, in.VMState, in.Name)
-	page, next := window(matched, in.Offset, limit)
-	return nil, ListServersOutput{Datacenters: countByDatacenter(dcs, matched), Servers: page, Total: len(matched), Next: next}, nil
+	page, next := budgetWindow(matched, in.Offset, limit, serverBytes)
+	return nil, ListServersOutput{Datacenters: pageDatacenters(dcs, matched, in.Offset, len(page), limit), DatacenterTotal: len(dcs),
+		Servers: page, Total: len(matched), Next: next}, nil
+}
+
+// pageDatacenters returns the data centers a page of servers covers, with
+// their counts of matched servers: those of the page's servers, and the
+// data centers without matched servers that come after them up to the next
+// page's (and, on the first page, before them), so that paging through the
+// servers lists every data center; one whose servers span two pages is on
+// both. Servers are grouped by data center in the order of dcs. When
+// nothing matched, the first limit data centers.
+func pageDatacenters(dcs []cloud.Datacenter, matched []cloud.Server, offset, n, limit int) []DatacenterCount {
+	count := make(map[string]int, len(dcs))
+	for _, s := range matched {
+		count[s.DatacenterID]++
+	}
+	index := make(map[string]int, len(dcs))
+	for i, dc := range dcs {
+		index[dc.ID] = i
+	}
+	from, to := 0, min(limit, len(dcs))-1
+	switch {
+	case len(matched) == 0:
+	case n == 0:
+		return []DatacenterCount{} // past the end
+	default:
+		from, to = index[matched[offset].DatacenterID], index[matched[offset+n-1].DatacenterID]
+		if offset == 0 {
+			from = 0
+		}
+		if end := offset + n; end == len(matched) {
+			to = len(dcs) - 1
+		} else {
+			// Empty data centers before the next page's first server belong here.
+			to = max(to, index[matched[end].DatacenterID]-1)
+		}
+	}
+	out := make([]DatacenterCount, 0, max(to-from+1, 0))
+	for _, dc := range dcs[from : to+1] {
+		out = append(out, DatacenterCount{ID: dc.ID, Name: dc.Name, Location: dc.Location, Servers: count[dc.ID]})
+	}
+	return out
 }
 
 func filterServers(servers []cloud.Server, vmState, name string) []cloud.Server {
@@ -100,18 +148,6 @@ func filterServers(servers []cloud.Server, vmState, name string) []cloud.Server 
 			continue
 		}
 		out = append(out, s)
-	}
-	return out
-}
-
-func countByDatacenter(dcs []cloud.Datacenter, servers []cloud.Server) []DatacenterCount {
-	n := make(map[string]int, len(dcs))
-	for _, s := range servers {
-		n[s.DatacenterID]++
-	}
-	out := make([]DatacenterCount, 0, len(dcs))
-	for _, dc := range dcs {
-		out = append(out, DatacenterCount{ID: dc.ID, Name: dc.Name, Location: dc.Location, Servers: n[dc.ID]})
 	}
 	return out
 }
@@ -157,22 +193,35 @@ func (t *toolset) getServer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 	if err != nil {
 		return nil, none, err
 	}
-	s, err := c.ResolveServer(ctx, in.Server, in.Datacenter)
+	var (
+		s   cloud.Server
+		raw []byte
+	)
+	switch {
+	case cloud.IsUUID(strings.TrimSpace(in.Server)) && cloud.IsUUID(strings.TrimSpace(in.Datacenter)):
+		// Both ids: one request, at the depth asked for.
+		depth := int32(0)
+		if in.Depth != nil {
+			depth = int32(*in.Depth)
+		}
+		s, raw, err = c.ServerIn(ctx, in.Datacenter, in.Server, depth)
+	default:
+		s, err = c.ResolveServer(ctx, in.Server, in.Datacenter)
+		if err == nil && in.Depth != nil {
+			s, raw, err = c.GetServer(ctx, cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, int32(*in.Depth))
+		}
+	}
 	if err != nil {
 		return nil, none, explain(err)
 	}
 	if in.Depth == nil {
 		return nil, GetServerOutput{Server: s}, nil
 	}
-	full, raw, err := c.GetServer(ctx, cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, int32(*in.Depth))
-	if err != nil {
-		return nil, none, explain(err)
-	}
 	obj, err := decodeObject(raw)
 	if err != nil {
 		return nil, none, err
 	}
-	return nil, GetServerOutput{Server: full, Raw: obj}, nil
+	return nil, GetServerOutput{Server: s, Raw: obj}, nil
 }
 
 // checkRefs validates a server reference and an optional data-center
@@ -197,4 +246,11 @@ func (t *toolset) checkDatacenterRef(ref string) error {
 		return &cloud.OutOfScopeError{Ref: ref}
 	}
 	return nil
+}
+
+// serverBytes approximates the JSON size of a server summary, for the
+// result budget: the keys and punctuation, plus the values.
+func serverBytes(s cloud.Server) int {
+	return 150 + len(s.ID) + len(s.Name) + len(s.DatacenterID) + len(s.DatacenterName) + len(s.Type) + len(s.VMState) +
+		len(s.State) + len(s.CPUFamily) + len(s.AvailabilityZone) + 12
 }

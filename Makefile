@@ -1,0 +1,5 @@
+.PHONY: bench
+
+# The benchmarks of BENCHMARKS.md, printed as a table (about 4 minutes).
+bench:
+	scripts/bench.sh

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of BENCHMARKS.md and prints their table.
+#
+#   scripts/bench.sh            # or: make bench
+#   COUNT=5 scripts/bench.sh    # more runs per figure (medians are printed)
+#   RAW=bench.txt scripts/bench.sh   # keep the raw go test output
+#
+# About 4 minutes on 2 cores: the inventory figures run COUNT times (each
+# run lists 10,000 servers twice, once naively, which alone takes ~26 s);
+# the power-action waits run once, as three parallel trials in real time
+# (~70 s). Run it on a quiet machine: other load skews every figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+count=${COUNT:-3}
+raw=${RAW:-$(mktemp -t ionos-mcp-bench.XXXXXX)}
+
+if pgrep -f -- '-fuzz' >/dev/null 2>&1; then
+	echo "warning: a fuzzing job is running; the figures will be skewed" >&2
+fi
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
+echo "machine: ${cpu:-unknown CPU}, $(nproc) cores, $(go version | cut -d' ' -f3-)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
+echo "raw output: $raw"
+echo
+
+go test -run '^$' -bench 'Inventory|Bytes|ToolCall|Startup' -benchtime 1x -count "$count" -timeout 30m ./bench >"$raw"
+go test -run '^$' -bench 'PowerWait' -benchtime 1x -count 1 -timeout 30m ./bench >>"$raw"
+
+go run ./bench/table <"$raw"
+
+echo
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
+if pgrep -f -- '-fuzz' >/dev/null 2>&1; then
+	echo "warning: a fuzzing job was running at the end; the figures may be skewed" >&2
+fi
