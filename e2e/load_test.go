@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -95,6 +96,50 @@ func TestLoad(t *testing.T) {
 		resp.Body.Close()
 	}
 	rec.report(t, elapsed, clients, len(executed), samples)
+	if os.Getenv("LOAD_DEBUG") != "" {
+		debugSlow(t, simURL, token, rec.slow)
+	}
+}
+
+// debugSlow prints what the simulator knows of the slow writes' requests
+// and of every write on their servers.
+func debugSlow(t *testing.T, simURL, token string, slow []string) {
+	get := func(path string) string {
+		req, _ := http.NewRequest(http.MethodGet, simURL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	stats := get("/_sim/stats")
+	for _, line := range slow[:min(2, len(slow))] {
+		i := strings.Index(line, "Request ")
+		if i < 0 {
+			continue
+		}
+		id := strings.Fields(line[i+len("Request "):])[0]
+		fmt.Println("== slow:", line)
+		fmt.Println(get("/cloudapi/v6/requests/" + id + "?depth=2&pretty=false"))
+		var st struct {
+			Writes []map[string]any `json:"writes"`
+		}
+		_ = json.Unmarshal([]byte(stats), &st)
+		var srv string
+		for _, w := range st.Writes {
+			if w["requestId"] == id {
+				srv, _ = w["serverId"].(string)
+			}
+		}
+		for _, w := range st.Writes {
+			if w["serverId"] == srv {
+				fmt.Println("  write:", w["at"], w["action"], w["requestId"])
+			}
+		}
+	}
 }
 
 // client is one agent: it reads its servers and powers them on and off.
@@ -140,6 +185,8 @@ type recorder struct {
 	protocolErrors int
 	ids            []string
 	unconfirmed    int
+	statuses       map[string]int // status of each write's result
+	slow           []string       // writes that ran into their timeout
 }
 
 func (rec *recorder) protocolError(err error) {
@@ -171,6 +218,17 @@ func (rec *recorder) call(tool string, took time.Duration, res *mcp.CallToolResu
 		if id, _ := out["requestId"].(string); id != "" {
 			rec.ids = append(rec.ids, id)
 		}
+		if kind == "write" {
+			st, _ := out["status"].(string)
+			if rec.statuses == nil {
+				rec.statuses = map[string]int{}
+			}
+			rec.statuses[st]++
+			if st == "QUEUED" || st == "RUNNING" || took > 15*time.Second {
+				msg, _ := out["message"].(string)
+				rec.slow = append(rec.slow, fmt.Sprintf("%s %s after %s: %s", tool, st, took.Round(time.Millisecond), msg))
+			}
+		}
 	}
 }
 
@@ -190,7 +248,14 @@ func (rec *recorder) report(t *testing.T, elapsed time.Duration, clients, writes
 	fmt.Printf("\nload: %d clients for %s against serve --http and sim with faults\n", clients, elapsed.Round(time.Second))
 	fmt.Printf("calls: %d (%.1f per second), tool errors %d (of which %d writes whose answer was lost and not found), protocol errors %d\n",
 		rec.calls, float64(rec.calls)/elapsed.Seconds(), rec.errors, rec.unconfirmed, rec.protocolErrors)
-	fmt.Printf("writes executed by the simulator: %d, reported to clients: %d\n", writes, len(rec.ids))
+	fmt.Printf("writes executed by the simulator: %d, reported to clients: %d; write results by status: %v\n", writes, len(rec.ids), rec.statuses)
+	for i, s := range rec.slow {
+		if i == 5 {
+			fmt.Printf("… and %d more slow writes\n", len(rec.slow)-5)
+			break
+		}
+		fmt.Println("slow write:", s)
+	}
 	for _, kind := range []string{"read", "write"} {
 		l := rec.latency[kind]
 		slices.Sort(l)
@@ -283,13 +348,22 @@ func ownedServers(t *testing.T, url string, clients int) [][]string {
 		t.Fatal(err)
 	}
 	defer cs.Close()
-	out, msg := call(t, cs, "list_servers", map[string]any{"limit": 1000})
-	if msg != "" {
-		t.Fatal(msg)
+	var servers []any
+	for offset := 0; ; { // every page: a page holds at most 64 KiB of servers
+		out, msg := call(t, cs, "list_servers", map[string]any{"limit": 1000, "offset": offset})
+		if msg != "" {
+			t.Fatal(msg)
+		}
+		servers = append(servers, out["servers"].([]any)...)
+		next, ok := out["next"].(float64)
+		if !ok {
+			break
+		}
+		offset = int(next)
 	}
 	byDC := map[string][]string{}
 	var order []string
-	for _, s := range out["servers"].([]any) {
+	for _, s := range servers {
 		m := s.(map[string]any)
 		if m["type"] == "CUBE" || m["type"] == "GPU" {
 			continue
@@ -300,9 +374,12 @@ func ownedServers(t *testing.T, url string, clients int) [][]string {
 		}
 		byDC[dc] = append(byDC[dc], m["id"].(string))
 	}
+	if len(order) < clients {
+		t.Fatalf("%d data centers for %d clients: each client must own its servers", len(order), clients)
+	}
 	owned := make([][]string, clients)
 	for i := range clients {
-		owned[i] = byDC[order[i%len(order)]]
+		owned[i] = byDC[order[i]]
 	}
 	return owned
 }

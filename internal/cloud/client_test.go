@@ -212,3 +212,17 @@ func TestBasicAuth(t *testing.T) {
 		t.Fatalf("basic auth: %d, %v", len(dcs), err)
 	}
 }
+
+// A full last page whose links name no next page ends the walk: 2,000
+// servers take two requests, not three.
+func TestListServersStopsAtLastLinkedPage(t *testing.T) {
+	c, s := newClient(t, sim.Options{Dataset: sim.Generate(sim.GenerateOptions{Datacenters: 1, ServersPerDatacenter: 2000, Seed: 4})})
+	dc := s.Snapshot().Datacenters[0]
+	servers, err := c.ListServers(context.Background(), cloud.Datacenter{ID: dc.ID, Name: dc.Name})
+	if err != nil || len(servers) != 2000 {
+		t.Fatalf("%d servers, %v", len(servers), err)
+	}
+	if got := s.Stats().ByRoute["GET /datacenters/{id}/servers"]; got != 2 {
+		t.Fatalf("%d page requests, want 2", got)
+	}
+}

@@ -36,7 +36,7 @@ func (c *Client) datacenterPage(ctx context.Context, offset, limit int32) (page[
 		}
 		return page[Datacenter]{}, err
 	}
-	p := page[Datacenter]{hasNext: col.Links != nil && col.Links.Next != nil}
+	p := page[Datacenter]{hasNext: col.Links != nil && col.Links.Next != nil, linked: sdkLinked(col.Links)}
 	if col.Items != nil {
 		p.items = make([]Datacenter, 0, len(*col.Items))
 		for _, d := range *col.Items {
@@ -103,6 +103,7 @@ func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacen
 		var col struct {
 			Items []map[string]any `json:"items"`
 			Links struct {
+				Self string `json:"self"`
 				Next string `json:"next"`
 			} `json:"_links"`
 		}
@@ -113,7 +114,7 @@ func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacen
 		if err := json.Unmarshal(resp.Payload, &lenient); err != nil || len(lenient.Items) != len(col.Items) {
 			return page[item]{}, fmt.Errorf("listing data centers: the answer's items could not be read")
 		}
-		p := page[item]{hasNext: col.Links.Next != ""}
+		p := page[item]{hasNext: col.Links.Next != "", linked: col.Links.Self != "" || col.Links.Next != ""}
 		for i, raw := range col.Items {
 			p.items = append(p.items, item{dc: lenient.Items[i].datacenter(), raw: raw})
 		}

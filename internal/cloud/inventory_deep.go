@@ -58,7 +58,7 @@ func (c *Client) deepPages(ctx context.Context) ([]deepItem, error) {
 			servers += len(it.servers)
 		}
 		all = append(all, p.items...)
-		if len(p.items) == 0 || (!p.hasNext && int32(len(p.items)) < limit) {
+		if p.last(limit) {
 			return all, nil
 		}
 		offset += int32(len(p.items))
@@ -87,7 +87,7 @@ func (c *Client) deepPage(ctx context.Context, offset, limit int32) (page[deepIt
 	if resp != nil {
 		resp.Payload = nil // the body is decoded: let it go before the next page arrives
 	}
-	p := page[deepItem]{hasNext: col.Links != nil && col.Links.Next != nil}
+	p := page[deepItem]{hasNext: col.Links != nil && col.Links.Next != nil, linked: sdkLinked(col.Links)}
 	if col.Items == nil {
 		return p, nil
 	}
@@ -130,9 +130,7 @@ type lenientDeepCollection struct {
 			} `json:"servers"`
 		} `json:"entities"`
 	} `json:"items"`
-	Links struct {
-		Next string `json:"next"`
-	} `json:"_links"`
+	Links lenientLinks `json:"_links"`
 }
 
 // complete reports whether the page has the frame the client relies on:
@@ -154,7 +152,7 @@ func (l lenientDeepCollection) complete() bool {
 }
 
 func (l lenientDeepCollection) page() page[deepItem] {
-	p := page[deepItem]{hasNext: l.Links.Next != "", items: make([]deepItem, 0, len(l.Items))}
+	p := page[deepItem]{hasNext: l.Links.Next != "", linked: l.Links.linked(), items: make([]deepItem, 0, len(l.Items))}
 	for _, r := range l.Items {
 		it := deepItem{dc: r.datacenter()}
 		if ns := r.Entities.Servers; ns != nil && ns.Items != nil && ns.Links.Next == "" {

@@ -50,8 +50,12 @@ type lenientCollection struct {
 }
 
 type lenientLinks struct {
+	Self flexString `json:"self"`
+	Prev flexString `json:"prev"`
 	Next flexString `json:"next"`
 }
+
+func (l lenientLinks) linked() bool { return l.Self != "" || l.Prev != "" || l.Next != "" }
 
 // lenientResource must not get an UnmarshalJSON method: other shapes embed
 // it, and the method would be promoted and hide their own fields.
@@ -154,7 +158,7 @@ func (l lenientCollection) complete() bool {
 func (r lenientResource) complete() bool { return r.ID != "" }
 
 func (l lenientCollection) datacenters() page[Datacenter] {
-	p := page[Datacenter]{hasNext: l.Links.Next != "", items: make([]Datacenter, 0, len(l.Items))}
+	p := page[Datacenter]{hasNext: l.Links.Next != "", linked: l.Links.linked(), items: make([]Datacenter, 0, len(l.Items))}
 	for _, r := range l.Items {
 		p.items = append(p.items, r.datacenter())
 	}
@@ -162,7 +166,7 @@ func (l lenientCollection) datacenters() page[Datacenter] {
 }
 
 func (l lenientCollection) servers(dc Datacenter) page[Server] {
-	p := page[Server]{hasNext: l.Links.Next != "", items: make([]Server, 0, len(l.Items))}
+	p := page[Server]{hasNext: l.Links.Next != "", linked: l.Links.linked(), items: make([]Server, 0, len(l.Items))}
 	for _, r := range l.Items {
 		p.items = append(p.items, r.server(dc))
 	}

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"fmt"
+	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 )
 
 // maxPages stops a collection walk whose next links never end.
@@ -12,11 +13,18 @@ const maxPages = 100000
 type page[T any] struct {
 	items   []T
 	hasNext bool // the API sent _links.next
+	linked  bool // the API sent pagination links at all
+}
+
+// last reports whether p ends its collection. A page with links but no
+// next link is the last; without links, only a short page proves it.
+func (p page[T]) last(size int32) bool {
+	return len(p.items) == 0 || (!p.hasNext && (p.linked || int32(len(p.items)) < size))
 }
 
 // allPages fetches every page of a collection. It follows _links.next, and
-// also keeps going after a full page without links, because a silent stop at
-// the first 1000 items is the classic bug of IONOS integrations.
+// also keeps going after a full page without any links, because a silent
+// stop at the first 1000 items is the classic bug of IONOS integrations.
 func allPages[T any](ctx context.Context, size int32, fetch func(ctx context.Context, offset, limit int32) (page[T], error)) ([]T, error) {
 	var all []T
 	for offset, n := int32(0), 0; ; n++ {
@@ -28,9 +36,14 @@ func allPages[T any](ctx context.Context, size int32, fetch func(ctx context.Con
 			return all, err
 		}
 		all = append(all, p.items...)
-		if len(p.items) == 0 || (!p.hasNext && int32(len(p.items)) < size) {
+		if p.last(size) {
 			return all, nil
 		}
 		offset += int32(len(p.items))
 	}
+}
+
+// sdkLinked reports whether the SDK decoded any pagination link.
+func sdkLinked(l *ionoscloud.PaginationLinks) bool {
+	return l != nil && (l.Self != nil || l.Prev != nil || l.Next != nil)
 }

@@ -122,13 +122,16 @@ func (c *Client) searchWrite(ctx context.Context, path, after, callID string, se
 		if r.ID == "" || !strings.Contains(strings.ToLower(r.Properties.URL), strings.ToLower(path)) {
 			continue
 		}
-		if headerValue(r.Properties.Headers, callHeader) == callID {
+		tag := headerValue(r.Properties.Headers, callHeader)
+		if tag == callID {
 			return r.ID, true, nil
 		}
-		// Without the tag (an API that does not record it), a request for
-		// the same action on the same server created since the write left
-		// is taken as ours: either way, that action is under way.
-		if created, ok := parseAPITime(r.Metadata.CreatedDate); byTime == "" && ok && !created.Before(sent.Add(-5*time.Second)) {
+		// A request tagged with another call id is another call's, even on
+		// the same server a moment earlier. Only an untagged one (an API
+		// that does not record headers) for the same action on the same
+		// server, created since the write left, is taken as ours: either
+		// way, that action is under way.
+		if created, ok := parseAPITime(r.Metadata.CreatedDate); tag == "" && byTime == "" && ok && !created.Before(sent.Add(-5*time.Second)) {
 			byTime = r.ID
 		}
 	}

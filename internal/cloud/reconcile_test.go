@@ -94,3 +94,26 @@ func TestLostWriteNotFound(t *testing.T) {
 		t.Fatalf("PowerAction = %v", err)
 	}
 }
+
+// A request of another call (tagged with another call id), for the same
+// action on the same server a moment earlier, is not taken for the lost one.
+func TestLostWriteIgnoresOtherCalls(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"requests","type":"collection","items":[
+			{"id":%q,"type":"request","metadata":{"createdDate":%q},
+			 "properties":{"method":"POST","url":"https://api.example/cloudapi/v6/datacenters/%s/servers/%s/stop","headers":{"X-Ionos-Mcp-Call":"an-earlier-call"}}}],
+			"offset":0,"limit":100,"_links":{}}`, reqID, time.Now().UTC().Format(time.RFC3339), dcID, srvID)
+	}))
+	defer api.Close()
+	c, _ := cloud.New(cloud.Config{Token: "t", APIURL: api.URL})
+	id, err := c.PowerAction(context.Background(), cloud.Server{ID: srvID, DatacenterID: dcID, Name: "etl-1"}, cloud.Stop)
+	var uw *cloud.UnconfirmedWriteError
+	if id != "" || !errors.As(err, &uw) {
+		t.Fatalf("PowerAction = %q, %v; another call's request was taken for this one", id, err)
+	}
+}

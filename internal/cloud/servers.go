@@ -44,7 +44,7 @@ func (c *Client) serverPage(ctx context.Context, dc Datacenter, offset, limit in
 		}
 		return page[Server]{}, err
 	}
-	p := page[Server]{hasNext: col.Links != nil && col.Links.Next != nil}
+	p := page[Server]{hasNext: col.Links != nil && col.Links.Next != nil, linked: sdkLinked(col.Links)}
 	if col.Items != nil {
 		p.items = make([]Server, 0, len(*col.Items))
 		for _, s := range *col.Items {

@@ -56,11 +56,10 @@ type powerSpec struct {
 	description string
 }
 
-const confirmText = " The user is asked to confirm first: in the client's own prompt when it has one; otherwise the result has status CONFIRMATION_REQUIRED " +
-	"with a preview in message: show it to the user and, only if they agree, call again with the same arguments plus confirmation_token."
+const confirmText = " Asks the user first, in the client's prompt; or the result is CONFIRMATION_REQUIRED: show its message to the user and, " +
+	"only if they agree, repeat the call with confirmation_token."
 
-const waitText = " Waits (wait, timeout_seconds) until the request is DONE and the server reached its new state; returns requestId, and if time runs out, " +
-	"status QUEUED or RUNNING: follow up with get_request_status."
+const waitText = " Waits until done (wait, timeout_seconds); if time runs out, follow requestId with get_request_status."
 
 var powerTools = []powerSpec{
 	{
