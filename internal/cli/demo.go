@@ -81,7 +81,7 @@ func (a *app) demo(ctx context.Context, name string, yes bool, scale float64) er
 	}
 	var inv inventory
 	_ = json.Unmarshal(raw, &inv)
-	fmt.Fprintf(w, "\n%d data centers, %d servers: 1 tool call, %d API requests.\n\n", len(inv.Datacenters), inv.Total, simSrv.Stats().Requests-before)
+	fmt.Fprintf(w, "\n%d data centers, %d servers: 1 tool call, %s.\n\n", len(inv.Datacenters), inv.Total, plural(simSrv.Stats().Requests-before, "API request"))
 
 	fmt.Fprintf(w, "Prompt 2: %q (server: %s)\n", promptStop, name)
 	start := time.Now()
@@ -130,4 +130,11 @@ func (a *app) demoOutcome(w io.Writer, res *mcp.CallToolResult, took time.Durati
 	fmt.Fprintf(w, "\nDone in one tool call and %s: %q in %q was confirmed by you, stopped by request %s (DONE), and is now %s (%s).\n",
 		took.Round(100*time.Millisecond), out.Server.Name, out.Server.DatacenterName, out.RequestID, out.Server.VMState, out.Server.State)
 	return nil
+}
+
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
