@@ -1,6 +1,9 @@
 package cloud
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Action is a power action of the servers API.
 type Action string
@@ -45,14 +48,19 @@ type WrongActionError struct {
 }
 
 func (e *WrongActionError) Error() string {
+	return fmt.Sprintf("%s; %s is the action for it", e.Reason(), e.Use)
+}
+
+// Reason says why the action does not apply, without naming the remedy.
+func (e *WrongActionError) Reason() string {
 	s := e.Server
-	if e.Action == Reboot {
-		return fmt.Sprintf("server %q is %s, not RUNNING: a reboot needs a running server (%s it instead)", s.Name, s.VMState, e.Use)
+	switch {
+	case e.Action == Reboot:
+		return fmt.Sprintf("server %q is %s, not RUNNING: a reboot needs a running server", s.Name, s.VMState)
+	case TemplateBased(s.Type):
+		return fmt.Sprintf("server %q is a %s server, which cannot be %s", s.Name, s.Type, e.Action.PastTense())
 	}
-	if TemplateBased(s.Type) {
-		return fmt.Sprintf("server %q is a %s server: it cannot be %s; %s is the action for %s servers", s.Name, s.Type, pastTense(e.Action), e.Use, s.Type)
-	}
-	return fmt.Sprintf("server %q is a %s server: only CUBE and GPU servers can be %s; %s is the action for it", s.Name, typeOrUnknown(s.Type), pastTense(e.Action), e.Use)
+	return fmt.Sprintf("server %q is %s server: only CUBE and GPU servers can be %s", s.Name, withArticle(s.Type), e.Action.PastTense())
 }
 
 // Check returns a *WrongActionError when the action does not apply to s.
@@ -89,7 +97,8 @@ func (a Action) AlreadyDone(s Server) bool {
 	return s.VMState == a.Target()
 }
 
-func pastTense(a Action) string {
+// PastTense is the action's participle: "stopped", "rebooted", ...
+func (a Action) PastTense() string {
 	switch a {
 	case Stop:
 		return "stopped"
@@ -99,14 +108,17 @@ func pastTense(a Action) string {
 		return "suspended"
 	case Resume:
 		return "resumed"
-	default:
-		return "rebooted"
 	}
+	return "rebooted"
 }
 
-func typeOrUnknown(t string) string {
-	if t == "" {
-		return "non-CUBE"
+// withArticle puts "a" or "an" before a server type.
+func withArticle(serverType string) string {
+	switch {
+	case serverType == "":
+		return "a non-CUBE"
+	case strings.ContainsRune("AEIOU", rune(serverType[0])):
+		return "an " + serverType
 	}
-	return t
+	return "a " + serverType
 }

@@ -17,11 +17,11 @@ func RequestIDFromLocation(loc string) (string, error) {
 	}
 	u, err := url.Parse(strings.TrimSpace(loc))
 	if err != nil {
-		return "", fmt.Errorf("Location %q: %w", loc, err)
+		return "", fmt.Errorf("the Location header %q: %w", loc, err)
 	}
 	id, ok := requestIDFromPath(u.Path)
 	if !ok {
-		return "", fmt.Errorf("Location %q does not point at /requests/{id}/status", loc)
+		return "", fmt.Errorf("the Location header %q does not point at /requests/{id}/status", loc)
 	}
 	return id, nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/audit"
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
-	"github.com/ionos-mcp/ionos-mcp/internal/guard"
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 	"github.com/ionos-mcp/ionos-mcp/internal/tools"
 )
@@ -217,12 +216,4 @@ func (m *memAudit) last(t *testing.T) audit.Event {
 		t.Fatal("no audit event")
 	}
 	return m.events[len(m.events)-1]
-}
-
-func withGuard(t *testing.T, protect, dcs []string) envOption {
-	g, err := guard.New(protect, dcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return withTools(func(o *tools.Options) { o.Guard = g })
 }

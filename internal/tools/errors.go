@@ -7,7 +7,6 @@ import (
 	"math"
 	"net"
 	"net/url"
-	"strings"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 )
@@ -84,25 +83,5 @@ func listToolFor(kind string) string {
 
 // wrongAction says why an action does not fit a server and which tool does.
 func wrongAction(wa *cloud.WrongActionError) error {
-	s := wa.Server
-	var msg string
-	switch {
-	case wa.Action == cloud.Reboot:
-		msg = fmt.Sprintf("server %q is %s, not RUNNING: a reboot needs a running server; use %s_server to power it on", s.Name, s.VMState, wa.Use)
-	case cloud.TemplateBased(s.Type):
-		msg = fmt.Sprintf("server %q is a %s server, which cannot be %s: use %s_server", s.Name, s.Type, pastTense(wa.Action), wa.Use)
-	default:
-		msg = fmt.Sprintf("server %q is %s server: only CUBE and GPU servers can be %s; use %s_server", s.Name, article(s.Type), pastTense(wa.Action), wa.Use)
-	}
-	return &refusal{msg + ". Nothing was sent to the API"}
-}
-
-func article(serverType string) string {
-	switch {
-	case serverType == "":
-		return "a non-CUBE"
-	case strings.ContainsRune("AEIOU", rune(serverType[0])):
-		return "an " + serverType
-	}
-	return "a " + serverType
+	return &refusal{fmt.Sprintf("%s; use %s_server. Nothing was sent to the API", wa.Reason(), wa.Use)}
 }

@@ -264,7 +264,7 @@ func (t *toolset) waitFor(ctx context.Context, req *mcp.CallToolRequest, c *clou
 		if fresh, _, gerr := c.GetServer(context.WithoutCancel(ctx), cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, 0); gerr == nil {
 			out.Server = &fresh
 		}
-		out.Message = fmt.Sprintf("The IONOS API reports request %s FAILED: %s. The server was not %s.", out.RequestID, orText(st.Message, "no reason given"), pastTense(pc.spec.action))
+		out.Message = fmt.Sprintf("The IONOS API reports request %s FAILED: %s. The server was not %s.", out.RequestID, orText(st.Message, "no reason given"), pc.spec.action.PastTense())
 		return nil, out, nil
 	}
 	final, err := c.WaitServerFor(ctx, s, pc.spec.action.Target(), exp, func(s cloud.Server) {
@@ -329,7 +329,7 @@ func (t *toolset) record(ev audit.Event, res *mcp.CallToolResult, out PowerOutpu
 	switch {
 	case err != nil:
 		ev.Status, ev.Error = "ERROR", err.Error()
-		if ev.Confirmation == "none" && isRefusal(err) {
+		if isRefusal(err) {
 			ev.Status = "REFUSED"
 		}
 	case res != nil && res.InputRequests != nil:
@@ -354,18 +354,4 @@ func orText(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func pastTense(a cloud.Action) string {
-	switch a {
-	case cloud.Stop:
-		return "stopped"
-	case cloud.Start:
-		return "started"
-	case cloud.Suspend:
-		return "suspended"
-	case cloud.Resume:
-		return "resumed"
-	}
-	return "rebooted"
 }
