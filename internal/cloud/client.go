@@ -13,6 +13,11 @@ import (
 	"time"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apiurl"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/reconcile"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/transport"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/waiting"
 )
 
 // Config configures a Client.
@@ -33,13 +38,13 @@ type Config struct {
 	PageSize int32
 	// Parallelism bounds the concurrent requests of one inventory. Default 8.
 	Parallelism int
-	// Poll paces waits; zero fields take DefaultPoll's.
-	Poll Poll
+	// Poll paces waits; zero fields take waiting.DefaultPoll's.
+	Poll waiting.Poll
 	// Learner shares what waits took between the clients of a process; nil
 	// = the client learns alone.
-	Learner *Learner
-	// Backoff paces retried reads; zero fields take DefaultBackoff's.
-	Backoff Backoff
+	Learner *waiting.Learner
+	// Backoff paces retried reads; zero fields take transport.DefaultBackoff's.
+	Backoff transport.Backoff
 	// Scope, when set, limits the client to the data centers it accepts:
 	// the others are left out of every list and refused by id.
 	Scope  func(Datacenter) bool
@@ -56,10 +61,9 @@ type Client struct {
 	callTimeout time.Duration
 	pageSize    int32
 	parallelism int
-	poll        Poll
+	poll        waiting.Poll
 	scope       func(Datacenter) bool
-	limiter     *apiLimiter
-	learner     *Learner
+	learner     *waiting.Learner
 	log         *slog.Logger
 
 	// dcOfServer remembers which data center holds a server. A server never
@@ -76,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 	if strings.ContainsAny(cfg.Token, "\r\n") || strings.ContainsAny(cfg.Username, "\r\n:") {
 		return nil, errors.New("IONOS credentials contain line breaks or a colon in the username; check IONOS_TOKEN / IONOS_USERNAME")
 	}
-	base, err := ParseAPIURL(cfg.APIURL)
+	base, err := apiurl.Parse(cfg.APIURL)
 	if err != nil {
 		return nil, err
 	}
@@ -85,19 +89,13 @@ func New(cfg Config) (*Client, error) {
 		callTimeout: orDuration(cfg.CallTimeout, 30*time.Second),
 		pageSize:    cfg.PageSize,
 		parallelism: cfg.Parallelism,
+		poll:        orPoll(cfg.Poll),
 		scope:       cfg.Scope,
 		learner:     cfg.Learner,
 		log:         cfg.Logger,
 	}
 	if c.pageSize <= 0 || c.pageSize > 10000 {
 		c.pageSize = 1000
-	}
-	c.poll = cfg.Poll
-	if c.poll.First <= 0 {
-		c.poll.First = DefaultPoll.First
-	}
-	if c.poll.Max <= 0 {
-		c.poll.Max = DefaultPoll.Max
 	}
 	if c.parallelism <= 0 {
 		c.parallelism = 8
@@ -106,33 +104,30 @@ func New(cfg Config) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.learner == nil {
-		c.learner = NewLearner()
+		c.learner = waiting.NewLearner()
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = NewHTTPClient(cfg.PinnedCert)
-	}
-	// Per caller, over a transport that may be shared: retries outside, so
-	// that every attempt passes the limiter.
-	base2 := hc.Transport
-	if base2 == nil {
-		base2 = http.DefaultTransport
-	}
-	c.limiter = newAPILimiter(base2)
-	backoff := cfg.Backoff
-	if backoff.Base <= 0 || backoff.Max <= 0 {
-		backoff = DefaultBackoff
-	}
-	hc = &http.Client{Transport: retrying{next: tagWrites{next: c.limiter}, backoff: backoff}, Timeout: hc.Timeout}
-	c.api = newSDKClient(cfg, base, hc)
+	c.api = newSDKClient(cfg, base, httpStack(cfg))
 	return c, nil
 }
 
-// NewHTTPClient returns the HTTP stack of a Client: a pooled transport with
-// phase timeouts, keep-alive restored, and the API's certificate pinned
-// when pinnedCert is set. Clients of many callers can share one.
-func NewHTTPClient(pinnedCert string) *http.Client {
-	return &http.Client{Transport: keepAlive{next: newTransport(pinnedCert)}}
+// httpStack wraps the given HTTP client, or a new one, for one Client:
+// per caller, over a transport that may be shared, with retries outside so
+// that every attempt passes the limiter, and the call id put on every write.
+func httpStack(cfg Config) *http.Client {
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = transport.NewHTTPClient(cfg.PinnedCert)
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	backoff := cfg.Backoff
+	if backoff.Base <= 0 || backoff.Max <= 0 {
+		backoff = transport.DefaultBackoff
+	}
+	rt := transport.Retry(reconcile.TagWrites(transport.Limit(next)), backoff)
+	return &http.Client{Transport: rt, Timeout: hc.Timeout}
 }
 
 // newSDKClient configures sdk-go so that it never logs, never retries on its
@@ -179,6 +174,17 @@ func orDuration(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// orPoll fills the zero fields of p from waiting.DefaultPoll.
+func orPoll(p waiting.Poll) waiting.Poll {
+	if p.First <= 0 {
+		p.First = waiting.DefaultPoll.First
+	}
+	if p.Max <= 0 {
+		p.Max = waiting.DefaultPoll.Max
+	}
+	return p
 }
 
 func str(p *string) string {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
 )
 
 // ListDatacenters returns every data center of the account (within the
@@ -30,9 +33,9 @@ func (c *Client) datacenterPage(ctx context.Context, offset, limit int32) (page[
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	col, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(1).Offset(offset).Limit(limit).Pretty(false).Execute()
-	if err := apiError("listing data centers", resp, err); err != nil {
-		if lenient, ok := decodeLenient[lenientCollection](resp, err); ok {
-			return lenient.datacenters(), nil
+	if err := apierror.From("listing data centers", resp, err); err != nil {
+		if l, ok := lenient.Decode[lenient.Collection](resp, err); ok {
+			return datacenterPageFromLenient(l), nil
 		}
 		return page[Datacenter]{}, err
 	}
@@ -54,12 +57,12 @@ func (c *Client) GetDatacenter(ctx context.Context, id string) (Datacenter, erro
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	d, resp, err := c.api.DataCentersApi.DatacentersFindById(ctx, id).Depth(0).Pretty(false).Execute()
-	if err := apiError("reading data center "+id, resp, err); err != nil {
-		if StatusOf(err) == 404 {
+	if err := apierror.From("reading data center "+id, resp, err); err != nil {
+		if apierror.StatusOf(err) == 404 {
 			return Datacenter{}, &NotFoundError{Kind: "data center", Ref: id}
 		}
-		if lenient, ok := decodeLenient[lenientResource](resp, err); ok {
-			return c.scoped(lenient.datacenter())
+		if l, ok := lenient.Decode[lenient.Resource](resp, err); ok {
+			return c.scoped(datacenterFromLenient(l))
 		}
 		return Datacenter{}, err
 	}
@@ -84,6 +87,20 @@ func datacenterFrom(d ionoscloud.Datacenter) Datacenter {
 	return out
 }
 
+func datacenterFromLenient(r lenient.Resource) Datacenter {
+	p := r.Properties
+	return Datacenter{ID: r.ID, Name: string(p.Name), Location: string(p.Location),
+		Description: string(p.Description), State: string(r.Metadata.State)}
+}
+
+func datacenterPageFromLenient(l lenient.Collection) page[Datacenter] {
+	p := page[Datacenter]{hasNext: l.Links.Next != "", linked: l.Links.Linked(), items: make([]Datacenter, 0, len(l.Items))}
+	for _, r := range l.Items {
+		p.items = append(p.items, datacenterFromLenient(r))
+	}
+	return p
+}
+
 // ListDatacentersRaw returns every data center (within scope) as the API's
 // own JSON objects at the given depth, for callers that want the full detail.
 func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacenter, []map[string]any, error) {
@@ -95,8 +112,8 @@ func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacen
 		ctx, cancel := c.call(ctx)
 		defer cancel()
 		_, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(depth).Offset(offset).Limit(limit).Pretty(false).Execute()
-		if err := apiError("listing data centers", resp, err); err != nil {
-			if _, ok := decodeLenient[lenientCollection](resp, err); !ok {
+		if err := apierror.From("listing data centers", resp, err); err != nil {
+			if _, ok := lenient.Decode[lenient.Collection](resp, err); !ok {
 				return page[item]{}, err
 			}
 		}
@@ -110,13 +127,13 @@ func (c *Client) ListDatacentersRaw(ctx context.Context, depth int32) ([]Datacen
 		if err := json.Unmarshal(resp.Payload, &col); err != nil {
 			return page[item]{}, fmt.Errorf("listing data centers: decoding the answer: %w", err)
 		}
-		var lenient lenientCollection
-		if err := json.Unmarshal(resp.Payload, &lenient); err != nil || len(lenient.Items) != len(col.Items) {
+		var lc lenient.Collection
+		if err := json.Unmarshal(resp.Payload, &lc); err != nil || len(lc.Items) != len(col.Items) {
 			return page[item]{}, fmt.Errorf("listing data centers: the answer's items could not be read")
 		}
 		p := page[item]{hasNext: col.Links.Next != "", linked: col.Links.Self != "" || col.Links.Next != ""}
 		for i, raw := range col.Items {
-			p.items = append(p.items, item{dc: lenient.Items[i].datacenter(), raw: raw})
+			p.items = append(p.items, item{dc: datacenterFromLenient(lc.Items[i]), raw: raw})
 		}
 		return p, nil
 	})
@@ -139,8 +156,8 @@ func (c *Client) Ping(ctx context.Context) error {
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	_, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(0).Limit(1).Pretty(false).Execute()
-	if err := apiError("checking the credentials", resp, err); err != nil {
-		if _, ok := decodeLenient[lenientCollection](resp, err); !ok {
+	if err := apierror.From("checking the credentials", resp, err); err != nil {
+		if _, ok := lenient.Decode[lenient.Collection](resp, err); !ok {
 			return err
 		}
 	}

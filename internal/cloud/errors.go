@@ -1,54 +1,12 @@
 package cloud
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
 	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
-
-	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 )
 
-// APIError is an error answer of the IONOS Cloud API.
-type APIError struct {
-	Op         string        // what the client was doing, for the message
-	StatusCode int           // HTTP status
-	Code       string        // IONOS errorCode of the first message, e.g. "309"
-	Message    string        // the API's messages joined, or a summary of a non-JSON body
-	RetryAfter time.Duration // from Retry-After, when the API sent one
-}
-
-func (e *APIError) Error() string {
-	var b strings.Builder
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
-	}
-	fmt.Fprintf(&b, "IONOS API answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.Code != "" {
-		fmt.Fprintf(&b, " (errorCode %s)", e.Code)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	return b.String()
-}
-
-// StatusOf returns the HTTP status of an API error in err's chain, or 0.
-func StatusOf(err error) int {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode
-	}
-	return 0
-}
+// The domain errors. The errors of the API itself are *APIError
+// (internal/cloud/apierror); these say what the client found or refused.
 
 // NotFoundError says that no data center or server matches a reference.
 type NotFoundError struct {
@@ -102,133 +60,6 @@ func (e *AmbiguousError) Error() string {
 	return b.String()
 }
 
-// apiError turns what an SDK call returned into an error with context.
-// resp may be nil (transport failure). A nil error is returned when the call
-// succeeded.
-func apiError(op string, resp *ionoscloud.APIResponse, err error) error {
-	if resp == nil || resp.Response == nil {
-		if err == nil {
-			return nil
-		}
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	if resp.StatusCode < 300 {
-		if err == nil {
-			return emptyAnswer(op, resp)
-		}
-		var oe ionoscloud.GenericOpenAPIError
-		if !errors.As(err, &oe) {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		// The body was read in full but could not be decoded. Callers try
-		// the lenient shapes first; this is what is left when they fail too.
-		_, summary := parseErrorBody(resp.Payload, resp.Header.Get("Content-Type"))
-		if summary == "" {
-			summary = "the body is empty"
-		}
-		return fmt.Errorf("%s: the API answered %d, but not with the JSON expected (%w): %s",
-			op, resp.StatusCode, err, summary)
-	}
-	ae := &APIError{Op: op, StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header)}
-	body := resp.Payload
-	if len(body) == 0 {
-		var oe ionoscloud.GenericOpenAPIError
-		if errors.As(err, &oe) {
-			body = oe.Body()
-		}
-	}
-	ae.Code, ae.Message = parseErrorBody(body, resp.Header.Get("Content-Type"))
-	return ae
-}
-
-// emptyAnswer refuses a read that succeeded with nothing in it: the SDK
-// decodes an empty body, or null, as a zero value without complaint, which
-// would pass for an empty list or a server without id or state.
-func emptyAnswer(op string, resp *ionoscloud.APIResponse) error {
-	if resp.Method != http.MethodGet || resp.StatusCode != http.StatusOK {
-		return nil
-	}
-	if b := bytes.TrimSpace(resp.Payload); len(b) == 0 || string(b) == "null" {
-		return fmt.Errorf("%s: the API answered %d with an empty body", op, resp.StatusCode)
-	}
-	return nil
-}
-
-// parseErrorBody reads an IONOS error body ({"httpStatus":..,"messages":[..]}).
-// Gateways answer with HTML instead; then the message says so, briefly.
-func parseErrorBody(body []byte, contentType string) (code, message string) {
-	var e struct {
-		Messages []struct {
-			ErrorCode string `json:"errorCode"`
-			Message   string `json:"message"`
-		} `json:"messages"`
-	}
-	if json.Unmarshal(body, &e) == nil && len(e.Messages) > 0 {
-		parts := make([]string, 0, len(e.Messages))
-		for _, m := range e.Messages {
-			if m.Message != "" {
-				parts = append(parts, m.Message)
-			}
-		}
-		return sanitize(e.Messages[0].ErrorCode, 32), sanitize(strings.Join(parts, "; "), 500)
-	}
-	if len(body) == 0 {
-		return "", ""
-	}
-	if strings.Contains(contentType, "html") || strings.HasPrefix(strings.TrimSpace(string(body)), "<") {
-		return "", "the answer was an HTML page, not an API response (a gateway or proxy error)"
-	}
-	return "", sanitize(string(body), 200)
-}
-
-// sanitize keeps printable text only and bounds its length, because API
-// messages end up in what a model reads.
-func sanitize(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return ' '
-		}
-		if !unicode.IsPrint(r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if len(s) > max {
-		s = strings.TrimRight(cutRunes(s, max), " ") + "…"
-	}
-	return s
-}
-
-// cutRunes returns the longest prefix of s of at most n bytes that does not
-// split a UTF-8 sequence.
-func cutRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// retryAfter reads Retry-After as seconds or an HTTP date; 0 when absent.
-func retryAfter(h http.Header) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
 // OutOfScopeError says that a data center exists but this program is not
 // allowed to use it (IONOS_MCP_DATACENTERS).
 type OutOfScopeError struct{ Ref string }
@@ -236,3 +67,27 @@ type OutOfScopeError struct{ Ref string }
 func (e *OutOfScopeError) Error() string {
 	return fmt.Sprintf("data center %q is not available here: this server is limited to an operator-chosen set of data centers (IONOS_MCP_DATACENTERS)", e.Ref)
 }
+
+// UnconfirmedWriteError says that a power action was sent but its answer
+// was lost (a timeout, a broken connection, a gateway error), and that the
+// request it would have created could not be found afterwards. Nothing
+// indicates that the action ran; it was not re-sent.
+type UnconfirmedWriteError struct {
+	Action Action
+	Server Server
+	Cause  error
+	// Checked is false when the request list could not be read either; then
+	// nothing is known about the outcome.
+	Checked bool
+}
+
+func (e *UnconfirmedWriteError) Error() string {
+	if !e.Checked {
+		return fmt.Sprintf("the %s of server %q was sent but its answer was lost (%v), and the API's request list could not be read to check whether it was accepted",
+			e.Action, e.Server.Name, e.Cause)
+	}
+	return fmt.Sprintf("the %s of server %q was sent but its answer was lost (%v); no request for it appeared in the account's request list, so it was most likely not executed",
+		e.Action, e.Server.Name, e.Cause)
+}
+
+func (e *UnconfirmedWriteError) Unwrap() error { return e.Cause }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
 )
 
 // The deep inventory: GET /datacenters?depth=3 returns every data center
@@ -78,9 +81,9 @@ func (c *Client) deepPage(ctx context.Context, offset, limit int32) (page[deepIt
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	col, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(inventoryDepth).Offset(offset).Limit(limit).Pretty(false).Execute()
-	if err := apiError("listing data centers with their servers", resp, err); err != nil {
-		if lenient, ok := decodeLenient[lenientDeepCollection](resp, err); ok {
-			return lenient.page(), nil
+	if err := apierror.From("listing data centers with their servers", resp, err); err != nil {
+		if l, ok := lenient.Decode[lenient.DeepCollection](resp, err); ok {
+			return deepPageFromLenient(l), nil
 		}
 		return page[deepItem]{}, err
 	}
@@ -117,49 +120,16 @@ func deepItemFrom(d *ionoscloud.Datacenter) deepItem {
 	return it
 }
 
-// lenientDeepCollection reads a deep page the SDK could not decode.
-type lenientDeepCollection struct {
-	Items []struct {
-		lenientResource
-		Entities struct {
-			Servers *struct {
-				Items *[]lenientResource `json:"items"`
-				Links struct {
-					Next string `json:"next"`
-				} `json:"_links"`
-			} `json:"servers"`
-		} `json:"entities"`
-	} `json:"items"`
-	Links lenientLinks `json:"_links"`
-}
-
-// complete reports whether the page has the frame the client relies on:
-// an id on every data center and on every server inlined.
-func (l lenientDeepCollection) complete() bool {
+// deepPageFromLenient reads a deep page the SDK could not decode.
+func deepPageFromLenient(l lenient.DeepCollection) page[deepItem] {
+	p := page[deepItem]{hasNext: l.Links.Next != "", linked: l.Links.Linked(), items: make([]deepItem, 0, len(l.Items))}
 	for _, r := range l.Items {
-		if r.ID == "" {
-			return false
-		}
-		if ns := r.Entities.Servers; ns != nil && ns.Items != nil {
-			for _, s := range *ns.Items {
-				if s.ID == "" {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-func (l lenientDeepCollection) page() page[deepItem] {
-	p := page[deepItem]{hasNext: l.Links.Next != "", linked: l.Links.linked(), items: make([]deepItem, 0, len(l.Items))}
-	for _, r := range l.Items {
-		it := deepItem{dc: r.datacenter()}
+		it := deepItem{dc: datacenterFromLenient(r.Resource)}
 		if ns := r.Entities.Servers; ns != nil && ns.Items != nil && ns.Links.Next == "" {
 			it.complete = true
 			it.servers = make([]Server, 0, len(*ns.Items))
 			for _, s := range *ns.Items {
-				it.servers = append(it.servers, s.server(it.dc))
+				it.servers = append(it.servers, serverFromLenient(s, it.dc))
 			}
 		}
 		p.items = append(p.items, it)

@@ -2,10 +2,15 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/reconcile"
 )
 
 // RequestIDFromLocation extracts the request id from the Location header of
@@ -83,18 +88,18 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	st, resp, err := c.api.RequestsApi.RequestsStatusGet(ctx, id).Pretty(false).Execute()
-	if err := apiError("reading the status of request "+id, resp, err); err != nil {
-		if StatusOf(err) == 404 {
+	if err := apierror.From("reading the status of request "+id, resp, err); err != nil {
+		if apierror.StatusOf(err) == 404 {
 			return RequestStatus{}, &NotFoundError{Kind: "request", Ref: id}
 		}
-		if lenient, ok := decodeLenient[lenientStatus](resp, err); ok {
-			return cleanStatus(lenient.status(id)), nil
+		if l, ok := lenient.Decode[lenient.Status](resp, err); ok {
+			return cleanStatus(statusFromLenient(l, id)), nil
 		}
 		return RequestStatus{}, err
 	}
 	rs := RequestStatus{RequestID: id}
 	if m := st.Metadata; m != nil {
-		rs.Status, rs.Message = str(m.Status), sanitize(str(m.Message), 500)
+		rs.Status, rs.Message = str(m.Status), apierror.Sanitize(str(m.Message), 500)
 		if m.Targets != nil {
 			for _, t := range *m.Targets {
 				rt := RequestTarget{Status: str(t.Status)}
@@ -115,14 +120,44 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 	return cleanStatus(rs), nil
 }
 
+func statusFromLenient(l lenient.Status, id string) RequestStatus {
+	m := l.Metadata
+	rs := RequestStatus{RequestID: id, Status: string(m.Status), Message: apierror.Sanitize(string(m.Message), 500)}
+	for _, t := range m.Targets {
+		rs.Targets = append(rs.Targets, RequestTarget{ID: string(t.Target.ID), Type: string(t.Target.Type), Status: string(t.Status)})
+	}
+	return rs
+}
+
 // cleanStatus bounds the values of a request status that reach a model:
 // unknown values pass through, as printable text.
 func cleanStatus(rs RequestStatus) RequestStatus {
-	rs.Status = sanitize(rs.Status, 64)
+	rs.Status = apierror.Sanitize(rs.Status, 64)
 	for i, t := range rs.Targets {
-		rs.Targets[i] = RequestTarget{ID: sanitize(t.ID, 64), Type: sanitize(t.Type, 64), Status: sanitize(t.Status, 64)}
+		rs.Targets[i] = RequestTarget{ID: apierror.Sanitize(t.ID, 64), Type: apierror.Sanitize(t.Type, 64), Status: apierror.Sanitize(t.Status, 64)}
 	}
 	return rs
+}
+
+// searchRequests reads the account's requests made by a POST to path and
+// created after createdAfter: the call behind reconcile.Find. The requests
+// are read from the raw answer with a lenient shape: one request of a kind
+// the SDK does not know must not hide ours.
+func (c *Client) searchRequests(ctx context.Context, path, createdAfter string) (reconcile.Requests, error) {
+	ctx, cancel := c.call(ctx)
+	defer cancel()
+	_, resp, err := c.api.RequestsApi.RequestsGet(ctx).Depth(1).FilterMethod("POST").FilterUrl(path).
+		FilterCreatedAfter(createdAfter).Limit(100).Pretty(false).Execute()
+	if err := apierror.From("searching the request list", resp, err); err != nil {
+		if _, ok := lenient.Decode[reconcile.Requests](resp, err); !ok {
+			return reconcile.Requests{}, err
+		}
+	}
+	var col reconcile.Requests
+	if err := json.Unmarshal(resp.Payload, &col); err != nil {
+		return reconcile.Requests{}, fmt.Errorf("searching the request list: %w", err)
+	}
+	return col, nil
 }
 
 // asciiEqualFold reports whether a and b are equal but for the case of
@@ -150,5 +185,5 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return cutRunes(s, n) + "…"
+	return apierror.CutRunes(s, n) + "…"
 }

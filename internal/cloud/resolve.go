@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
 )
 
 // maxNameLen bounds names accepted from callers; IONOS names are far shorter.
@@ -171,5 +173,5 @@ func matchName[T any](items []T, ref string, name func(T) string) []T {
 // IsNotFound reports whether err says that something does not exist.
 func IsNotFound(err error) bool {
 	var nf *NotFoundError
-	return errors.As(err, &nf) || StatusOf(err) == 404
+	return errors.As(err, &nf) || apierror.StatusOf(err) == 404
 }

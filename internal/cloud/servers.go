@@ -8,6 +8,10 @@ import (
 	"time"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/reconcile"
 )
 
 // ListServers returns every server of a data center with its power state.
@@ -35,12 +39,12 @@ func (c *Client) serverPage(ctx context.Context, dc Datacenter, offset, limit in
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	col, resp, err := c.api.ServersApi.DatacentersServersGet(ctx, dc.ID).Depth(1).Offset(offset).Limit(limit).Pretty(false).Execute()
-	if err := apiError(fmt.Sprintf("listing servers of data center %s", dc.ID), resp, err); err != nil {
-		if StatusOf(err) == 404 {
+	if err := apierror.From(fmt.Sprintf("listing servers of data center %s", dc.ID), resp, err); err != nil {
+		if apierror.StatusOf(err) == 404 {
 			return page[Server]{}, &NotFoundError{Kind: "data center", Ref: dc.ID}
 		}
-		if lenient, ok := decodeLenient[lenientCollection](resp, err); ok {
-			return lenient.servers(dc), nil
+		if l, ok := lenient.Decode[lenient.Collection](resp, err); ok {
+			return serverPageFromLenient(l, dc), nil
 		}
 		return page[Server]{}, err
 	}
@@ -63,15 +67,15 @@ func (c *Client) GetServer(ctx context.Context, dc Datacenter, id string, depth 
 	ctx, cancel := c.call(ctx)
 	defer cancel()
 	got, resp, err := c.api.ServersApi.DatacentersServersFindById(ctx, dc.ID, id).Depth(depth).Pretty(false).Execute()
-	if err := apiError("reading server "+id, resp, err); err != nil {
-		if StatusOf(err) == 404 {
+	if err := apierror.From("reading server "+id, resp, err); err != nil {
+		if apierror.StatusOf(err) == 404 {
 			return Server{}, nil, &NotFoundError{Kind: "server", Ref: id, Scope: describeDC(dc)}
 		}
-		lenient, ok := decodeLenient[lenientResource](resp, err)
+		l, ok := lenient.Decode[lenient.Resource](resp, err)
 		if !ok {
 			return Server{}, nil, err
 		}
-		s = lenient.server(dc)
+		s = serverFromLenient(l, dc)
 	} else {
 		s = serverFrom(got, dc)
 	}
@@ -87,42 +91,28 @@ func (c *Client) GetServer(ctx context.Context, dc Datacenter, id string, depth 
 // that the action fits the server; see Action.Check.
 //
 // The POST is sent once and never repeated. When its answer is lost, the
-// client looks for the request it may have created: if found, the action
-// was accepted and its id is returned; if not, an *UnconfirmedWriteError
-// says so.
+// client looks for the request it may have created (see
+// internal/cloud/reconcile): if found, the action was accepted and its id
+// is returned; if not, an *UnconfirmedWriteError says so.
 func (c *Client) PowerAction(ctx context.Context, s Server, a Action) (requestID string, err error) {
 	if !IsUUID(s.DatacenterID) || !IsUUID(s.ID) {
 		return "", fmt.Errorf("server %q in data center %q: ids must be UUIDs", s.ID, s.DatacenterID)
 	}
-	callID, sent := newCallID(), time.Now()
-	postCtx, cancel := withReserve(ctx, reconcileReserve)
+	callID, sent := reconcile.NewCallID(), time.Now()
+	postCtx, cancel := reconcile.WithReserve(ctx)
 	defer cancel()
-	id, err := c.post(context.WithValue(postCtx, callIDKey{}, callID), s, a)
-	if err == nil || !ambiguous(err) {
+	id, err := c.post(reconcile.WithCallID(postCtx, callID), s, a)
+	if err == nil || !reconcile.Ambiguous(err) {
 		return id, err
 	}
 	c.log.Warn("a write's answer was lost; looking for the request it may have created", "action", a, "server", s.ID, "err", err)
-	found, ok, ferr := c.findWrite(ctx, s, a, callID, sent)
+	path := fmt.Sprintf("/datacenters/%s/servers/%s/%s", s.DatacenterID, s.ID, a)
+	found, ok, ferr := reconcile.Find(ctx, c.searchRequests, path, callID, sent)
 	if ok {
 		c.log.Info("the lost write was accepted", "action", a, "server", s.ID, "request", found)
 		return found, nil
 	}
 	return "", &UnconfirmedWriteError{Action: a, Server: s, Cause: err, Checked: ferr == nil}
-}
-
-// reconcileReserve is the part of a write's deadline kept back from the
-// POST itself, so that a lost answer can still be reconciled in time.
-const reconcileReserve = 5 * time.Second
-
-// withReserve returns ctx with its deadline moved earlier by reserve (by a
-// third of the time left at most).
-func withReserve(ctx context.Context, reserve time.Duration) (context.Context, context.CancelFunc) {
-	dl, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(ctx)
-	}
-	left := time.Until(dl)
-	return context.WithDeadline(ctx, dl.Add(-min(reserve, left/3)))
 }
 
 // post sends one power action.
@@ -146,8 +136,8 @@ func (c *Client) post(ctx context.Context, s Server, a Action) (requestID string
 		return "", fmt.Errorf("unknown action %q", a)
 	}
 	op := fmt.Sprintf("%s of server %s", a, s.ID)
-	if err := apiError(op, resp, err); err != nil {
-		if StatusOf(err) == 404 {
+	if err := apierror.From(op, resp, err); err != nil {
+		if apierror.StatusOf(err) == 404 {
 			return "", &NotFoundError{Kind: "server", Ref: s.ID, Scope: describeDC(Datacenter{ID: s.DatacenterID, Name: s.DatacenterName})}
 		}
 		return "", err
@@ -170,6 +160,22 @@ func serverFrom(s ionoscloud.Server, dc Datacenter) Server {
 		out.State, out.Etag = str(m.State), str(m.Etag)
 	}
 	return out
+}
+
+func serverFromLenient(r lenient.Resource, dc Datacenter) Server {
+	p := r.Properties
+	return Server{ID: r.ID, Name: string(p.Name), DatacenterID: dc.ID, DatacenterName: dc.Name,
+		Type: string(p.Type), VMState: string(p.VMState), State: string(r.Metadata.State),
+		Cores: p.Cores.Int(), RAM: p.RAM.Int(),
+		CPUFamily: string(p.CPUFamily), AvailabilityZone: string(p.AvailabilityZone), Etag: string(r.Metadata.Etag)}
+}
+
+func serverPageFromLenient(l lenient.Collection, dc Datacenter) page[Server] {
+	p := page[Server]{hasNext: l.Links.Next != "", linked: l.Links.Linked(), items: make([]Server, 0, len(l.Items))}
+	for _, r := range l.Items {
+		p.items = append(p.items, serverFromLenient(r, dc))
+	}
+	return p
 }
 
 func describeDC(dc Datacenter) string {

@@ -2,31 +2,22 @@ package cloud
 
 import (
 	"context"
-	"errors"
-	"net"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/waiting"
 )
 
-// Poll paces the status polls of a wait: quick at first, because many
-// requests finish within a second or two, then backing off to a ceiling so
-// that long requests cost few API calls.
-type Poll struct {
-	First time.Duration // delay before the first poll (after the write)
-	Max   time.Duration // ceiling of the delay between polls
-}
-
-// DefaultPoll suits the real API: 250ms, then ×1.6 up to 2s.
-var DefaultPoll = Poll{First: 250 * time.Millisecond, Max: 2 * time.Second}
-
-func (p Poll) next(prev time.Duration) time.Duration {
-	if prev <= 0 {
-		return p.First
-	}
-	d := prev * 8 / 5
-	if d > p.Max {
-		d = p.Max
-	}
-	return d
+// Expect describes what a wait waits for, so that it can use what the
+// waits of the same kind took before. The zero Expect learns nothing and
+// uses plain backoff.
+type Expect struct {
+	Action     Action
+	ServerType string
+	// Since is when the API accepted the action (the POST answered). Both
+	// phases are measured from it: the server's new state comes a moment
+	// after DONE, and measuring it from when DONE was seen would add the
+	// lateness of that poll to what is learned.
+	Since time.Time
 }
 
 // WaitRequest polls a request until it is DONE or FAILED, or ctx ends.
@@ -38,12 +29,12 @@ func (c *Client) WaitRequest(ctx context.Context, id string, onPoll func(Request
 }
 
 // WaitRequestFor is WaitRequest for a request whose kind is known: it polls
-// around the time such requests took before (see poll.go), and teaches the
-// process how long this one took.
+// around the time such requests took before (see internal/cloud/waiting),
+// and teaches the process how long this one took.
 func (c *Client) WaitRequestFor(ctx context.Context, id string, exp Expect, onPoll func(RequestStatus)) (RequestStatus, error) {
 	last := RequestStatus{RequestID: id, Status: StatusQueued}
-	w := c.newWait(exp, phaseRequest)
-	return waitUntil(ctx, w, last,
+	w := c.newWait(exp, waiting.Request)
+	return waiting.Until(ctx, w, last,
 		func(ctx context.Context) (RequestStatus, error) { return c.RequestStatus(ctx, id) },
 		func(st RequestStatus) (finished, succeeded bool) { return st.Finished(), st.Status == StatusDone },
 		onPoll)
@@ -63,8 +54,8 @@ func (c *Client) WaitServerFor(ctx context.Context, s Server, target string, exp
 		return s, nil
 	}
 	dc := Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}
-	w := c.newWait(exp, phaseSettle)
-	return waitUntil(ctx, w, s,
+	w := c.newWait(exp, waiting.Settle)
+	return waiting.Until(ctx, w, s,
 		func(ctx context.Context) (Server, error) {
 			got, _, err := c.GetServer(ctx, dc, s.ID, 0)
 			return got, err
@@ -76,128 +67,22 @@ func (c *Client) WaitServerFor(ctx context.Context, s Server, target string, exp
 		onPoll)
 }
 
-// wait is one wait's schedule and what it may learn from.
-type wait struct {
-	sched   schedule
-	key     durationKey
-	learn   bool
-	since   time.Time
-	learner *Learner
+// ExpectedDuration is what this process learned a wait of this kind takes,
+// measured from Expect.Since; ok is false while nothing is known.
+func (c *Client) ExpectedDuration(a Action, serverType string, settle bool) (d time.Duration, ok bool) {
+	ph := waiting.Request
+	if settle {
+		ph = waiting.Settle
+	}
+	return c.learner.Expected(c.waitKey(a, serverType, ph))
 }
 
-func (c *Client) newWait(exp Expect, ph waitPhase) wait {
-	w := wait{sched: schedule{poll: c.poll, early: ph == phaseRequest}, since: time.Now(), learner: c.learner}
-	if !exp.known() {
-		return w
-	}
-	w.key = durationKey{api: c.base.String(), action: exp.Action, serverType: exp.ServerType, phase: ph}
-	w.learn, w.since = true, exp.Since
-	w.sched.est, w.sched.known = w.learner.lookup(w.key)
-	return w
+func (c *Client) newWait(exp Expect, ph waiting.Phase) waiting.Wait {
+	return waiting.NewWait(c.poll, c.learner, c.waitKey(exp.Action, exp.ServerType, ph), exp.Since)
 }
 
-// minFinalPoll is the least time worth moving a last poll into before
-// the deadline; with less left, the wait just ends with the deadline.
-const minFinalPoll = 20 * time.Millisecond
-
-// waitUntil polls read until done says the awaited state holds, ctx ends,
-// or read fails with an error that is not transient.
-func waitUntil[T any](ctx context.Context, w wait, last T, read func(context.Context) (T, error), done func(T) (finished, succeeded bool), onPoll func(T)) (T, error) {
-	var (
-		delay, rtt   time.Duration
-		polls        int
-		sawNotYet    bool
-		retryAtLeast time.Duration
-		// notYet is the elapsed time before which the awaited state did not
-		// hold: when the last poll that saw it unfinished was sent, or, until
-		// one has, when this wait began (a server shows its new state only
-		// after the request that this wait follows was seen DONE).
-		notYet = time.Since(w.since)
-	)
-	for {
-		elapsed := time.Since(w.since)
-		delay = w.sched.next(elapsed, delay, polls)
-		final := false
-		if dl, ok := ctx.Deadline(); ok {
-			// The last poll goes out just before the deadline, early enough
-			// for its answer to arrive in time; but never sooner than the
-			// API asked (Retry-After), and not at all when too little is left.
-			left := time.Until(dl) - max(2*rtt, minFinalPoll)
-			if max(delay, retryAtLeast) >= left {
-				if left < minFinalPoll || retryAtLeast >= left {
-					<-ctx.Done()
-					w.censored(sawNotYet, notYet)
-					return last, ctx.Err()
-				}
-				delay, final = left, true
-			}
-		}
-		delay = max(delay, retryAtLeast)
-		retryAtLeast = 0
-		if err := sleepCtx(ctx, delay); err != nil {
-			w.censored(sawNotYet, notYet)
-			return last, err
-		}
-		sent := time.Now()
-		v, err := read(ctx)
-		rtt = time.Since(sent)
-		polls++
-		if err != nil {
-			if ctx.Err() != nil {
-				w.censored(sawNotYet, notYet)
-				return last, ctx.Err()
-			}
-			wait, ok := transient(err)
-			if !ok {
-				return last, err
-			}
-			retryAtLeast = wait
-			continue
-		}
-		last = v
-		if onPoll != nil {
-			onPoll(v)
-		}
-		finished, succeeded := done(v)
-		if finished {
-			if succeeded && w.learn {
-				w.learner.observe(w.key, max(notYet, 0), time.Since(w.since))
-			}
-			return v, nil
-		}
-		notYet, sawNotYet = sent.Sub(w.since), true
-		if final {
-			<-ctx.Done()
-			w.censored(sawNotYet, notYet)
-			return last, ctx.Err()
-		}
-	}
-}
-
-// censored records what a wait that ran out learned: the end was later
-// than the last poll that saw it unfinished. Only an estimate that is
-// already exceeded moves (towards the longer duration).
-func (w wait) censored(sawNotYet bool, notYet time.Duration) {
-	if !w.learn || !sawNotYet || !w.sched.known || notYet <= w.sched.est.mean {
-		return
-	}
-	w.learner.observe(w.key, notYet, notYet)
-}
-
-// transient reports whether a failed poll is worth repeating, and how long
-// the API asked to wait first.
-func transient(err error) (time.Duration, bool) {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		switch ae.StatusCode {
-		case 429, 500, 502, 503, 504:
-			return ae.RetryAfter, true
-		}
-		return 0, false
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return 0, true
-	}
-	return 0, errors.Is(err, context.DeadlineExceeded)
+// waitKey names a kind of wait for the learner: durations depend on the
+// API, the action, the server type and the phase.
+func (c *Client) waitKey(a Action, serverType string, ph waiting.Phase) waiting.Key {
+	return waiting.Key{API: c.base.String(), Action: string(a), ServerType: serverType, Phase: ph}
 }

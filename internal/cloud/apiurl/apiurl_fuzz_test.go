@@ -1,4 +1,4 @@
-package cloud
+package apiurl
 
 import (
 	"net/url"
@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// FuzzParseAPIURL checks that whatever IONOS_API_URL holds, ParseAPIURL
+// FuzzParseAPIURL checks that whatever IONOS_API_URL holds, Parse
 // either refuses it or returns a clean http(s) endpoint ending in
 // /cloudapi/v6, which parses back to itself.
 func FuzzParseAPIURL(f *testing.F) {
@@ -55,37 +55,37 @@ func FuzzParseAPIURL(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		u, err := ParseAPIURL(raw)
+		u, err := Parse(raw)
 		if err != nil {
 			if u != nil {
-				t.Fatalf("ParseAPIURL(%q) returned %v with error %v", raw, u, err)
+				t.Fatalf("Parse(%q) returned %v with error %v", raw, u, err)
 			}
 			if secret := userinfoOf(raw); leaks(err.Error(), raw, secret) {
-				t.Fatalf("ParseAPIURL(%q): the error repeats the credentials %q: %v", raw, secret, err)
+				t.Fatalf("Parse(%q): the error repeats the credentials %q: %v", raw, secret, err)
 			}
 			return
 		}
 		checkAPIURL(t, raw, u)
 		s := u.String()
-		again, err := ParseAPIURL(s)
+		again, err := Parse(s)
 		if err != nil {
-			t.Fatalf("ParseAPIURL(%q) = %q, which it refuses: %v", raw, s, err)
+			t.Fatalf("Parse(%q) = %q, which it refuses: %v", raw, s, err)
 		}
 		if diff := cmp.Diff(u, again); diff != "" {
-			t.Fatalf("ParseAPIURL(%q) = %q is not a fixed point (-first +second):\n%s", raw, s, diff)
+			t.Fatalf("Parse(%q) = %q is not a fixed point (-first +second):\n%s", raw, s, diff)
 		}
 		// What the SDK and net/http will read from the string is what was checked.
 		back, err := url.Parse(s)
 		if err != nil {
-			t.Fatalf("ParseAPIURL(%q) = %q, which url.Parse refuses: %v", raw, s, err)
+			t.Fatalf("Parse(%q) = %q, which url.Parse refuses: %v", raw, s, err)
 		}
 		if back.Scheme != u.Scheme || back.Host != u.Host || back.EscapedPath() != u.EscapedPath() {
-			t.Fatalf("ParseAPIURL(%q) = %q reads back as %#v", raw, s, back)
+			t.Fatalf("Parse(%q) = %q reads back as %#v", raw, s, back)
 		}
 	})
 }
 
-// leaks reports whether msg, an error of ParseAPIURL for raw, shows
+// leaks reports whether msg, an error of Parse for raw, shows
 // secret, the userinfo of raw: in the URL it quotes, or in the detail that
 // follows, where raw without it would not show the same text anyway.
 func leaks(msg, raw, secret string) bool {
@@ -130,7 +130,7 @@ func userinfoOf(raw string) string {
 
 func checkAPIURL(t *testing.T, raw string, u *url.URL) {
 	t.Helper()
-	fail := func(what string) { t.Helper(); t.Fatalf("ParseAPIURL(%q) = %q (%#v): %s", raw, u, u, what) }
+	fail := func(what string) { t.Helper(); t.Fatalf("Parse(%q) = %q (%#v): %s", raw, u, u, what) }
 	if u.Scheme != "http" && u.Scheme != "https" {
 		fail("scheme is not http or https")
 	}

@@ -1,4 +1,4 @@
-package cloud
+package apiurl
 
 import (
 	"errors"
@@ -12,12 +12,12 @@ import (
 	"unicode/utf8"
 )
 
-// DefaultAPIURL is the IONOS Cloud API v6 endpoint used when IONOS_API_URL is unset.
-const DefaultAPIURL = "https://api.ionos.com/cloudapi/v6"
+// Default is the IONOS Cloud API v6 endpoint used when IONOS_API_URL is unset.
+const Default = "https://api.ionos.com/cloudapi/v6"
 
 const basePath = "/cloudapi/v6"
 
-// ParseAPIURL reads IONOS_API_URL the way ionosctl and sdk-go intend it: a
+// Parse reads IONOS_API_URL the way ionosctl and sdk-go intend it: a
 // host with or without scheme (https is assumed), with "/cloudapi/v6"
 // appended when the path does not already end with it. Unlike sdk-go it
 // tolerates trailing slashes (sdk-go turns "https://api.ionos.com/" into
@@ -27,18 +27,18 @@ const basePath = "/cloudapi/v6"
 // The result is canonical: parsing its String() again gives the same URL.
 // Its host is a lowercase DNS name or IP address with an optional port, and
 // its path has no empty, "." or ".." segment.
-func ParseAPIURL(raw string) (*url.URL, error) {
-	u, err := parseAPIURL(raw)
+func Parse(raw string) (*url.URL, error) {
+	u, err := parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("IONOS_API_URL %q: %w", redactUserinfo(raw), err)
 	}
 	return u, nil
 }
 
-func parseAPIURL(raw string) (*url.URL, error) {
+func parse(raw string) (*url.URL, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		s = DefaultAPIURL
+		s = Default
 	}
 	if !utf8.ValidString(s) {
 		return nil, errors.New("not valid UTF-8")

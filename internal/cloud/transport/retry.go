@@ -1,4 +1,4 @@
-package cloud
+package transport
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"syscall"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
 )
 
 // Backoff paces retried reads: exponential from Base, with full jitter,
@@ -21,6 +23,11 @@ type Backoff struct {
 // DefaultBackoff suits the real API.
 var DefaultBackoff = Backoff{Base: 200 * time.Millisecond, Max: 10 * time.Second}
 
+// Retry returns next behind the retry policy of reads, paced by b.
+func Retry(next http.RoundTripper, b Backoff) http.RoundTripper {
+	return retrying{next: next, backoff: b}
+}
+
 // retrying replaces sdk-go's retries (three attempts 100 ms apart, with any
 // Retry-After cut to 2 s) with one policy:
 //
@@ -29,7 +36,7 @@ var DefaultBackoff = Backoff{Base: 200 * time.Millisecond, Max: 10 * time.Second
 //     in full, for as long as the request's deadline allows;
 //   - writes are never re-sent here: a POST whose outcome is unknown is
 //     reconciled by the caller, which looks for the request it may have
-//     created (see Client.PowerAction).
+//     created (see internal/cloud/reconcile).
 //
 // When the next wait would end past the deadline, the last answer is
 // returned at once, so that the caller can say when to retry.
@@ -74,14 +81,14 @@ func (rt retrying) retryable(resp *http.Response, err error, attempt int) (time.
 		return 0, false
 	}
 	if err != nil {
-		if notSent(err) {
+		if NotSent(err) {
 			return rt.backoff.delay(attempt), attempt+1 < maxDialAttempts
 		}
 		return rt.backoff.delay(attempt), connectionFailure(err)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		if ra := retryAfter(resp.Header); ra > 0 {
+		if ra := apierror.RetryAfter(resp.Header); ra > 0 {
 			return ra, true
 		}
 		return rt.backoff.delay(attempt), true
@@ -108,9 +115,9 @@ func connectionFailure(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
-// notSent reports whether a transport error happened before the request
+// NotSent reports whether a transport error happened before the request
 // left: no connection could be made.
-func notSent(err error) bool {
+func NotSent(err error) bool {
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {
 		return true
@@ -128,6 +135,7 @@ func fits(ctx context.Context, d time.Duration) bool {
 	return !ok || time.Until(dl) > d
 }
 
+// sleepCtx waits d, or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -1,4 +1,4 @@
-package cloud
+package apierror
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzErrorBody checks parseErrorBody and sanitize: whatever the API (or a
+// FuzzErrorBody checks parseErrorBody and Sanitize: whatever the API (or a
 // gateway in front of it) answers, the code and message that reach a model
 // are valid UTF-8, printable and bounded; and from a well-formed IONOS error
 // body the errorCode and message are recovered.
@@ -39,18 +39,18 @@ func FuzzErrorBody(f *testing.F) {
 		checkModelText(t, "errorCode", gotCode, 32)
 		checkModelText(t, "message", gotMsg, 500)
 
-		// sanitize alone, at several bounds.
+		// Sanitize alone, at several bounds.
 		for _, max := range []int{0, 1, 2, 3, 7, 32, 200} {
 			for _, in := range []string{string(body), code, msg} {
-				out := sanitize(in, max)
+				out := Sanitize(in, max)
 				checkModelText(t, "sanitize", out, max)
 				if clean := cleanText(in); len(clean) <= max && out != clean {
-					t.Fatalf("sanitize(%q, %d) = %q, want it unchanged", in, max, out)
+					t.Fatalf("Sanitize(%q, %d) = %q, want it unchanged", in, max, out)
 				}
 				if clean := cleanText(in); len(clean) > max {
 					cut, ok := strings.CutSuffix(out, "…")
 					if !ok || !strings.HasPrefix(clean, cut) {
-						t.Fatalf("sanitize(%q, %d) = %q is not a prefix of %q and an ellipsis", in, max, out, clean)
+						t.Fatalf("Sanitize(%q, %d) = %q is not a prefix of %q and an ellipsis", in, max, out, clean)
 					}
 				}
 			}
@@ -101,7 +101,7 @@ func checkModelText(t *testing.T, what, s string, max int) {
 	}
 }
 
-// cleanText is what sanitize keeps of s, written out independently:
+// cleanText is what Sanitize keeps of s, written out independently:
 // tabs and line feeds become spaces, other unprintable runes go, each
 // invalid byte becomes U+FFFD (as in JSON), and the ends are trimmed.
 func cleanText(s string) string {

@@ -1,20 +1,25 @@
-package cloud
+package transport
 
 import (
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
 )
 
-// apiLimiter paces the requests of one caller so that a burst of tool calls
+// Limit returns next behind a limiter of its own: give each caller one.
+func Limit(next http.RoundTripper) http.RoundTripper { return &limiter{next: next} }
+
+// limiter paces the requests of one caller so that a burst of tool calls
 // slows down instead of drawing 429s. It mirrors the API's own token bucket
 // from the headers of every answer: X-RateLimit-Remaining is how many
 // requests can still be made now, X-RateLimit-Limit how many per minute
 // refill it, X-RateLimit-Burst its size. While the API reports room, calls
 // go out at once; when the bucket runs dry, each call waits for its refill.
 // After a 429, every call of the caller waits out the Retry-After.
-type apiLimiter struct {
+type limiter struct {
 	next http.RoundTripper
 
 	mu      sync.Mutex
@@ -26,9 +31,7 @@ type apiLimiter struct {
 	blocked time.Time // no request before this time
 }
 
-func newAPILimiter(next http.RoundTripper) *apiLimiter { return &apiLimiter{next: next} }
-
-func (l *apiLimiter) RoundTrip(r *http.Request) (*http.Response, error) {
+func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 	if wait := l.reserve(time.Now()); wait > 0 {
 		if !fits(r.Context(), wait) {
 			// Waiting would overrun the deadline: send anyway and let the
@@ -47,7 +50,7 @@ func (l *apiLimiter) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // reserve takes one request from the bucket and says how long to wait for it.
-func (l *apiLimiter) reserve(now time.Time) time.Duration {
+func (l *limiter) reserve(now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	block := l.blocked.Sub(now)
@@ -64,14 +67,14 @@ func (l *apiLimiter) reserve(now time.Time) time.Duration {
 }
 
 // observe adopts what an answer says about the bucket.
-func (l *apiLimiter) observe(resp *http.Response, now time.Time) {
+func (l *limiter) observe(resp *http.Response, now time.Time) {
 	remaining, rerr := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
 	limit, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
 	burst, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Burst"))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if resp.StatusCode == http.StatusTooManyRequests {
-		if ra := retryAfter(resp.Header); ra > 0 && now.Add(ra).After(l.blocked) {
+		if ra := apierror.RetryAfter(resp.Header); ra > 0 && now.Add(ra).After(l.blocked) {
 			l.blocked = now.Add(ra)
 		}
 	}

@@ -1,4 +1,4 @@
-package cloud
+package transport
 
 import (
 	"crypto/tls"
@@ -8,6 +8,13 @@ import (
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 )
+
+// NewHTTPClient returns the HTTP stack of a Client: a pooled transport with
+// phase timeouts, keep-alive restored, and the API's certificate pinned
+// when pinnedCert is set. Clients of many callers can share one.
+func NewHTTPClient(pinnedCert string) *http.Client {
+	return &http.Client{Transport: keepAlive{next: newTransport(pinnedCert)}}
+}
 
 // newTransport is the connection pool of one Client. The timeouts bound
 // each phase of a request; the whole call is bounded by its context.
