@@ -81,7 +81,7 @@ func (a *app) demo(ctx context.Context, name string, yes bool, scale float64) er
 	}
 	var inv inventory
 	_ = json.Unmarshal(raw, &inv)
-	fmt.Fprintf(w, "\n%d data centers, %d servers: 1 tool call, %s.\n\n", len(inv.Datacenters), inv.Total, plural(simSrv.Stats().Requests-before, "API request"))
+	fmt.Fprintf(w, "\n%d data centers, %d servers: 1 tool call, %s.\n\n", inv.DatacenterTotal, inv.Total, plural(simSrv.Stats().Requests-before, "API request"))
 
 	fmt.Fprintf(w, "Prompt 2: %q (server: %s)\n", promptStop, name)
 	start := time.Now()

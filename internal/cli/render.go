@@ -13,14 +13,17 @@ import (
 // inventory is the structured result of list_servers, as the CLI reads it.
 type inventory struct {
 	Datacenters []struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		Location string `json:"location"`
-		Servers  int    `json:"servers"`
+		ID          string         `json:"id"`
+		Name        string         `json:"name"`
+		Location    string         `json:"location"`
+		ServerCount int            `json:"serverCount"`
+		Servers     []cloud.Server `json:"servers"`
 	} `json:"datacenters"`
-	Servers []cloud.Server `json:"servers"`
-	Total   int            `json:"total"`
-	Next    *int           `json:"next"`
+	DatacenterTotal int    `json:"datacenterTotal"`
+	Total           int    `json:"total"`
+	Offset          int    `json:"offset"`
+	Next            string `json:"next"`
+	Note            string `json:"note"`
 }
 
 // printInventory prints data centers and their servers as one table,
@@ -30,27 +33,32 @@ func printInventory(w io.Writer, raw json.RawMessage) error {
 	if err := json.Unmarshal(raw, &inv); err != nil {
 		return fmt.Errorf("reading list_servers result: %w", err)
 	}
+	if inv.Note != "" {
+		fmt.Fprintln(w, inv.Note)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATA CENTER\tLOCATION\tSERVER\tTYPE\tVMSTATE\tSTATE\tCORES\tRAM MB\tID")
-	byDC := map[string][]cloud.Server{}
-	for _, s := range inv.Servers {
-		byDC[s.DatacenterID] = append(byDC[s.DatacenterID], s)
-	}
+	shown := 0
 	for _, dc := range inv.Datacenters {
-		servers := byDC[dc.ID]
-		if len(servers) == 0 {
-			fmt.Fprintf(tw, "%s\t%s\t(no servers)\t\t\t\t\t\t\n", dc.Name, dc.Location)
+		if len(dc.Servers) == 0 {
+			none := "(no servers)"
+			if dc.ServerCount > 0 {
+				none = fmt.Sprintf("(%d servers on other pages)", dc.ServerCount)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\t\t\t\n", dc.Name, dc.Location, none)
 		}
-		for _, s := range servers {
+		for _, s := range dc.Servers {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dc.Name, dc.Location, s.Name, s.Type, s.VMState, s.State,
 				orDash(s.Cores), orDash(s.RAM), s.ID)
 		}
+		shown += len(dc.Servers)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if inv.Next != nil {
-		fmt.Fprintf(w, "(%d of %d servers shown; more with offset %d)\n", len(inv.Servers), inv.Total, *inv.Next)
+	if inv.Next != "" {
+		fmt.Fprintf(w, "(servers %d-%d of %d shown; for the next page add \"cursor\":%q to the arguments)\n",
+			inv.Offset+min(shown, 1), inv.Offset+shown, inv.Total, inv.Next)
 	}
 	return nil
 }

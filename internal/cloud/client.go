@@ -65,6 +65,14 @@ type Client struct {
 	scope       func(Datacenter) bool
 	learner     *waiting.Learner
 	log         *slog.Logger
+	costs       *planCosts // what the inventory's plans cost on this account
+	maxAnswer   int64      // maxAnswerBytes; tests lower it
+
+	// What streamed reads need (see stream.go); sdk-go holds the same.
+	hc        *http.Client
+	auth      string // the Authorization header: a secret, never logged
+	userAgent string
+	contract  string
 
 	// dcOfServer remembers which data center holds a server. A server never
 	// moves between data centers, so this never goes stale, and it lets a
@@ -93,6 +101,11 @@ func New(cfg Config) (*Client, error) {
 		scope:       cfg.Scope,
 		learner:     cfg.Learner,
 		log:         cfg.Logger,
+		costs:       &planCosts{},
+		maxAnswer:   maxAnswerBytes,
+		auth:        authorization(cfg),
+		userAgent:   userAgent(cfg.UserAgent),
+		contract:    cfg.ContractNumber,
 	}
 	if c.pageSize <= 0 || c.pageSize > 10000 {
 		c.pageSize = 1000
@@ -106,7 +119,8 @@ func New(cfg Config) (*Client, error) {
 	if c.learner == nil {
 		c.learner = waiting.NewLearner()
 	}
-	c.api = newSDKClient(cfg, base, httpStack(cfg))
+	c.hc = httpStack(cfg)
+	c.api = newSDKClient(cfg, base, c.hc)
 	return c, nil
 }
 

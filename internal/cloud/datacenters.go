@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
@@ -14,8 +15,12 @@ import (
 // ListDatacenters returns every data center of the account (within the
 // client's scope), with names.
 func (c *Client) ListDatacenters(ctx context.Context) ([]Datacenter, error) {
+	return c.listDatacenters(ctx, nil)
+}
+
+func (c *Client) listDatacenters(ctx context.Context, m *meter) ([]Datacenter, error) {
 	all, err := allPages(ctx, c.pageSize, func(ctx context.Context, offset, limit int32) (page[Datacenter], error) {
-		return c.datacenterPage(ctx, offset, limit)
+		return c.datacenterPage(ctx, m, offset, limit)
 	})
 	if err != nil || c.scope == nil {
 		return all, err
@@ -29,24 +34,39 @@ func (c *Client) ListDatacenters(ctx context.Context) ([]Datacenter, error) {
 	return kept, nil
 }
 
-func (c *Client) datacenterPage(ctx context.Context, offset, limit int32) (page[Datacenter], error) {
+// datacenterPage reads one page of data centers at depth 1 (properties,
+// entities as references), streamed.
+func (c *Client) datacenterPage(ctx context.Context, m *meter, offset, limit int32) (page[Datacenter], error) {
 	ctx, cancel := c.call(ctx)
 	defer cancel()
-	col, resp, err := c.api.DataCentersApi.DatacentersGet(ctx).Depth(1).Offset(offset).Limit(limit).Pretty(false).Execute()
-	if err := apierror.From("listing data centers", resp, err); err != nil {
-		if l, ok := lenient.Decode[lenient.Collection](resp, err); ok {
-			return datacenterPageFromLenient(l), nil
+	var p page[Datacenter]
+	links, _, err := c.streamCollection(ctx, m, "listing data centers", "/datacenters", collectionQuery(1, offset, limit), readDatacenters(&p))
+	p.hasNext, p.linked = links.Next != "", links.Linked()
+	return p, err
+}
+
+// readDatacenters reads the items of a streamed page of data centers into p.
+func readDatacenters(p *page[Datacenter]) func(*json.Decoder) error {
+	return func(dec *json.Decoder) error {
+		var r lenient.Resource
+		if err := decodeItem(dec, &r); err != nil {
+			return err
 		}
-		return page[Datacenter]{}, err
+		p.items = append(p.items, datacenterFromLenient(r))
+		return nil
 	}
-	p := page[Datacenter]{hasNext: col.Links != nil && col.Links.Next != nil, linked: sdkLinked(col.Links)}
-	if col.Items != nil {
-		p.items = make([]Datacenter, 0, len(*col.Items))
-		for _, d := range *col.Items {
-			p.items = append(p.items, datacenterFrom(d))
-		}
+}
+
+// decodeItem reads one resource of a streamed collection; every resource
+// must have an id.
+func decodeItem(dec *json.Decoder, r *lenient.Resource) error {
+	if err := dec.Decode(r); err != nil {
+		return err
 	}
-	return p, nil
+	if r.ID == "" {
+		return errors.New("an item has no id")
+	}
+	return nil
 }
 
 // GetDatacenter returns one data center by id.
@@ -91,14 +111,6 @@ func datacenterFromLenient(r lenient.Resource) Datacenter {
 	p := r.Properties
 	return Datacenter{ID: r.ID, Name: string(p.Name), Location: string(p.Location),
 		Description: string(p.Description), State: string(r.Metadata.State)}
-}
-
-func datacenterPageFromLenient(l lenient.Collection) page[Datacenter] {
-	p := page[Datacenter]{hasNext: l.Links.Next != "", linked: l.Links.Linked(), items: make([]Datacenter, 0, len(l.Items))}
-	for _, r := range l.Items {
-		p.items = append(p.items, datacenterFromLenient(r))
-	}
-	return p
 }
 
 // ListDatacentersRaw returns every data center (within scope) as the API's

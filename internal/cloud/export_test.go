@@ -1,10 +1,5 @@
 package cloud
 
-// SetDeepPaging changes the data centers of the first deep page and the
-// servers aimed at per later page, for tests and benchmarks; it returns a
-// function that restores the old values.
-func SetDeepPaging(dcs int32, servers int) func() {
-	oldDCs, oldServers := deepPageSize, deepPageServers
-	deepPageSize, deepPageServers = dcs, servers
-	return func() { deepPageSize, deepPageServers = oldDCs, oldServers }
-}
+// SetMaxAnswerBytes lowers the size past which an answer is refused, for
+// tests of what happens then.
+func (c *Client) SetMaxAnswerBytes(n int64) { c.maxAnswer = n }

@@ -2,14 +2,35 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
 )
 
 // Inventory is every data center of an account and every server in them.
 type Inventory struct {
 	Datacenters []Datacenter
 	Servers     []Server // grouped by data center, in the order of Datacenters
+	Stats       InventoryStats
+}
+
+// InventoryStats says how an inventory was read and what it cost.
+type InventoryStats struct {
+	Plan          Plan          // the plan asked for
+	Requests      int64         // API requests sent
+	Bytes         int64         // bytes of the API's answers
+	Took          time.Duration // wall time
+	DeepPages     int           // deep pages that arrived
+	PerDatacenter int           // data centers whose servers were listed on their own
+	Fallback      string        // why deep pages were replaced by per-data-center listing, if they were
 }
 
 // Plan is a way of listing the whole inventory.
@@ -17,80 +38,110 @@ type Plan int
 
 // The plans.
 const (
-	// PlanAuto is the plan Inventory uses: PlanDeep (see Client.Inventory).
+	// PlanAuto is what Inventory uses: deep pages sized from what the
+	// account cost before, replaced by per-data-center listing where
+	// they fail or are too slow (see Client.Inventory).
 	PlanAuto Plan = iota
-	// PlanDeep lists data centers at depth 3, servers inlined: one request
-	// per page of data centers.
+	// PlanDeep lists data centers at depth 3, servers inlined, and fails
+	// where a deep page fails.
 	PlanDeep
-	// PlanFanOut lists data centers, then the servers of each, with a
-	// bounded number of requests in flight: one request per data center
-	// (per page of its servers).
-	PlanFanOut
+	// PlanPerDatacenter lists data centers, then the servers of each,
+	// with a bounded number of requests in flight.
+	PlanPerDatacenter
 )
+
+// PlanFanOut is the former name of PlanPerDatacenter.
+const PlanFanOut = PlanPerDatacenter
 
 func (p Plan) String() string {
 	switch p {
 	case PlanDeep:
 		return "deep"
-	case PlanFanOut:
-		return "fan-out"
+	case PlanPerDatacenter:
+		return "per-datacenter"
 	}
 	return "auto"
 }
 
-// Inventory lists every data center and every server, in the fewest
-// requests the API allows: the deep plan, one GET /datacenters?depth=3 per
-// page of data centers (one request for up to 1,000 data centers). The
-// rule was chosen by measurement (BENCHMARKS.md, 50 ms of latency, shapes
-// from 3x4 to 500x20 and 1x5000): the deep plan takes 1 request where the
-// fan-out takes 1 + one per data center (and per 1,000 servers), and it is
-// faster on every shape but few very large data centers (10x1000: 0.43 s
-// against 0.28 s with 32 in flight, for 21 requests), where the fewer
-// requests still win: they are what the API's rate limit counts, and a
-// fan-out past its burst waits for it (100x20 under 600/min, burst 50:
-// 5.7 s against 0.13 s). What adapts to the account's shape is the paging:
+// Inventory lists every data center and every server, in few requests and
+// within a time budget per request:
 //
-//   - the first page asks for 1,000 data centers; each later one is sized
-//     to inline about 10,000 servers, from the servers per data center
-//     seen so far, which bounds the memory a page takes;
-//   - a data center whose nested servers the API did not give in full (no
-//     items, or a next link) is listed on its own, with at most
-//     Config.Parallelism requests in flight;
-//   - every page is followed; data centers out of scope are dropped with
-//     their servers; every server's data center is remembered.
+//   - deep pages, GET /datacenters?depth=3, each data center with its
+//     servers inlined; one request for up to 64 data centers, and for a
+//     larger account pages sized from what the first one cost (bytes and
+//     time per data center), fetched in parallel;
+//   - a deep page that fails with a timeout, a gateway error or an answer
+//     too large is replaced by per-data-center listing of its data
+//     centers (GET /datacenters/{id}/servers?depth=1), and the client
+//     avoids deep pages for a while after (planCosts);
+//   - a data center whose nested servers the API did not give in full is
+//     listed on its own; data centers out of scope are dropped with their
+//     servers; every server's data center is remembered.
+//
+// Answers are read as a stream and never held whole (maxAnswerBytes caps
+// each one).
 func (c *Client) Inventory(ctx context.Context) (Inventory, error) {
 	return c.InventoryPlan(ctx, PlanAuto)
 }
 
 // InventoryPlan lists every data center and every server with the given plan.
 func (c *Client) InventoryPlan(ctx context.Context, plan Plan) (Inventory, error) {
-	if plan == PlanFanOut {
-		return c.inventoryFanOut(ctx)
+	start, m := time.Now(), &meter{}
+	st := InventoryStats{Plan: plan}
+	items, err := c.inventoryItems(ctx, m, plan, &st)
+	if err != nil {
+		return Inventory{}, err
 	}
-	return c.inventoryDeep(ctx)
+	inv, err := c.assemble(ctx, m, items, &st)
+	if err != nil {
+		return Inventory{}, err
+	}
+	st.Requests, st.Bytes, st.Took = m.requests.Load(), m.bytes.Load(), time.Since(start)
+	inv.Stats = st
+	c.log.Debug("inventory", "plan", plan, "datacenters", len(inv.Datacenters), "servers", len(inv.Servers),
+		"requests", st.Requests, "bytes", st.Bytes, "deep_pages", st.DeepPages, "per_datacenter", st.PerDatacenter,
+		"fallback", st.Fallback, "took", st.Took)
+	return inv, nil
 }
 
-func (c *Client) inventoryFanOut(ctx context.Context) (Inventory, error) {
-	dcs, err := c.ListDatacenters(ctx)
-	if err != nil {
-		return Inventory{}, err
+func (c *Client) inventoryItems(ctx context.Context, m *meter, plan Plan, st *InventoryStats) ([]deepItem, error) {
+	switch plan {
+	case PlanPerDatacenter:
+		return c.datacenterItems(ctx, m)
+	case PlanDeep:
+		return c.deepItems(ctx, m, st, false)
 	}
-	servers, err := c.ServersOf(ctx, dcs)
-	if err != nil {
-		return Inventory{}, err
+	if why, avoid := c.costs.avoidDeep(time.Now()); avoid {
+		st.Fallback = why
+		return c.datacenterItems(ctx, m)
 	}
-	return Inventory{Datacenters: dcs, Servers: servers}, nil
+	return c.deepItems(ctx, m, st, true)
 }
 
-func (c *Client) inventoryDeep(ctx context.Context) (Inventory, error) {
-	items, err := c.deepPages(ctx)
+// datacenterItems lists the data centers alone; assemble lists the
+// servers of each.
+func (c *Client) datacenterItems(ctx context.Context, m *meter) ([]deepItem, error) {
+	dcs, err := c.listDatacenters(ctx, m)
 	if err != nil {
-		return Inventory{}, err
+		return nil, err
 	}
+	return incomplete(dcs), nil
+}
+
+func incomplete(dcs []Datacenter) []deepItem {
+	items := make([]deepItem, len(dcs))
+	for i, dc := range dcs {
+		items[i] = deepItem{dc: dc}
+	}
+	return items
+}
+
+// assemble keeps the data centers in scope, lists the servers of those
+// whose servers are not in hand, and flattens the result.
+func (c *Client) assemble(ctx context.Context, m *meter, items []deepItem, st *InventoryStats) (Inventory, error) {
 	inv := Inventory{Datacenters: make([]Datacenter, 0, len(items))}
-	var missing []Datacenter // nested collections the API did not give in full
+	var missing []Datacenter
 	per := make([][]Server, 0, len(items))
-	n := 0
 	for _, it := range items {
 		if !c.inScope(it.dc) {
 			continue
@@ -100,14 +151,13 @@ func (c *Client) inventoryDeep(ctx context.Context) (Inventory, error) {
 			missing = append(missing, it.dc)
 		}
 		per = append(per, it.servers)
-		n += len(it.servers)
 	}
 	if len(missing) > 0 {
-		got, err := c.ServersOf(ctx, missing)
+		got, err := c.serversOf(ctx, m, missing)
 		if err != nil {
 			return Inventory{}, err
 		}
-		// Put each data center's servers in its place.
+		st.PerDatacenter = len(missing)
 		byDC := make(map[string][]Server, len(missing))
 		for _, s := range got {
 			byDC[s.DatacenterID] = append(byDC[s.DatacenterID], s)
@@ -115,9 +165,12 @@ func (c *Client) inventoryDeep(ctx context.Context) (Inventory, error) {
 		for i, dc := range inv.Datacenters {
 			if s, ok := byDC[dc.ID]; ok {
 				per[i] = s
-				n += len(s)
 			}
 		}
+	}
+	n := 0
+	for _, s := range per {
+		n += len(s)
 	}
 	inv.Servers = make([]Server, 0, n)
 	for i, servers := range per {
@@ -133,12 +186,16 @@ func (c *Client) inventoryDeep(ctx context.Context) (Inventory, error) {
 // ServersOf lists the servers of several data centers concurrently and
 // returns them grouped in the order of dcs.
 func (c *Client) ServersOf(ctx context.Context, dcs []Datacenter) ([]Server, error) {
+	return c.serversOf(ctx, nil, dcs)
+}
+
+func (c *Client) serversOf(ctx context.Context, m *meter, dcs []Datacenter) ([]Server, error) {
 	per := make([][]Server, len(dcs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.parallelism)
 	for i, dc := range dcs {
 		g.Go(func() error {
-			s, err := c.ListServers(gctx, dc)
+			s, err := c.listServers(gctx, m, dc)
 			per[i] = s
 			return err
 		})
@@ -155,4 +212,38 @@ func (c *Client) ServersOf(ctx context.Context, dcs []Datacenter) ([]Server, err
 		all = append(all, s...)
 	}
 	return all, nil
+}
+
+// replaceable reports whether a deep page's failure is one that listing
+// its data centers one by one can get around: the page was too slow (its
+// own deadline passed, the caller's did not), a gateway gave up or the API
+// failed, the answer was too large, or it broke off.
+func replaceable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	switch apierror.StatusOf(err) {
+	case 500, 502, 503, 504:
+		return true
+	case 0:
+	default:
+		return false
+	}
+	var syn *json.SyntaxError
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, lenient.ErrTooLarge) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syn) || errors.As(err, &ne)
+}
+
+// describeFailure names a deep page's failure for InventoryStats.Fallback.
+func describeFailure(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "a deep page took longer than its time budget"
+	case errors.Is(err, lenient.ErrTooLarge):
+		return "a deep page was larger than the client accepts"
+	case apierror.StatusOf(err) != 0:
+		return fmt.Sprintf("a deep page failed with %d", apierror.StatusOf(err))
+	}
+	return "a deep page broke off"
 }

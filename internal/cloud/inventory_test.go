@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
@@ -73,20 +77,26 @@ func TestInventoryPlansFindEveryServerOnce(t *testing.T) {
 	}
 }
 
-// Deep pages follow each other to the end, the later ones sized from the
-// servers per data center seen (10 servers aimed at, 4 per data center:
-// pages of 3, then 2, 2, 2, 1).
-func TestDeepInventoryFollowsEveryPage(t *testing.T) {
-	defer cloud.SetDeepPaging(3, 10)()
-	ds := sim.Generate(sim.GenerateOptions{Datacenters: 10, ServersPerDatacenter: 4, Seed: 5})
+// A large account takes a first deep page, a count at depth 0, and the
+// rest in pages sized from what the first cost; every server is found
+// once, and the stats say what it took.
+func TestDeepInventoryPagesTheRestAfterCounting(t *testing.T) {
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 300, ServersPerDatacenter: 2, Seed: 5})
 	c, s := newClient(t, sim.Options{Dataset: ds})
-	inv, err := c.InventoryPlan(context.Background(), cloud.PlanDeep)
+	inv, err := c.Inventory(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkInventory(t, inv, ds)
-	if n := s.Stats().ByRoute["GET /datacenters"]; n != 5 {
-		t.Fatalf("%d pages, want 5", n)
+	st := s.Stats()
+	if n := st.ByRoute["GET /datacenters"]; n != 3 || st.Requests != 3 {
+		t.Fatalf("%d requests (%v), want the first page, the count and one page of the rest", st.Requests, st.ByRoute)
+	}
+	if inv.Stats.Requests != 3 || inv.Stats.DeepPages != 2 || inv.Stats.Bytes <= 0 || inv.Stats.Fallback != "" {
+		t.Fatalf("stats %+v", inv.Stats)
+	}
+	if pc := c.PlanCosts(); pc.BytesPerDatacenter <= 0 || pc.NextPage < 64 {
+		t.Fatalf("learned %+v", pc)
 	}
 }
 
@@ -242,4 +252,130 @@ func TestServerInByIDs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// deepTrouble makes deep data-center pages hang until their deadline, or
+// answer a status, from the page at the given offset on; other calls pass.
+type deepTrouble struct {
+	next   http.RoundTripper
+	from   int // offset of the first page in trouble
+	status int // 0 = hang
+	seen   []string
+	mu     sync.Mutex
+}
+
+func (d *deepTrouble) RoundTrip(r *http.Request) (*http.Response, error) {
+	q := r.URL.Query()
+	d.mu.Lock()
+	d.seen = append(d.seen, r.URL.Path+"?"+r.URL.RawQuery)
+	d.mu.Unlock()
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	if !strings.HasSuffix(r.URL.Path, "/datacenters") || q.Get("depth") != "3" || offset < d.from {
+		return d.next.RoundTrip(r)
+	}
+	if d.status == 0 {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	}
+	body := fmt.Sprintf(`{"httpStatus":%d,"messages":[{"errorCode":"%d","message":"injected"}]}`, d.status, d.status)
+	return &http.Response{StatusCode: d.status, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+func (d *deepTrouble) deepRequests() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, s := range d.seen {
+		if strings.Contains(s, "depth=3") {
+			n++
+		}
+	}
+	return n
+}
+
+// When every deep page hangs, the inventory still answers, complete,
+// well within its deadline, by listing each data center; and the next
+// inventory does not try deep pages again.
+func TestInventoryWhenDeepPagesHang(t *testing.T) {
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 30, ServersPerDatacenter: 5, Seed: 11})
+	s, err := sim.Start(sim.Options{Dataset: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	hang := &deepTrouble{next: http.DefaultTransport}
+	c, err := cloud.New(cloud.Config{Token: s.Token(), APIURL: s.URL, HTTPClient: &http.Client{Transport: hang}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+	defer cancel()
+	start := time.Now()
+	inv, err := c.Inventory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInventory(t, inv, ds)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s of a 6 s deadline", took)
+	}
+	if inv.Stats.PerDatacenter != 30 || !strings.Contains(inv.Stats.Fallback, "time budget") {
+		t.Fatalf("stats %+v", inv.Stats)
+	}
+	inv, err = c.Inventory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInventory(t, inv, ds)
+	if n := hang.deepRequests(); n != 1 || !strings.Contains(inv.Stats.Fallback, "avoided") {
+		t.Fatalf("%d deep requests after a deep page hung (fallback %q); want the first only", n, inv.Stats.Fallback)
+	}
+}
+
+// A deep page after the first that fails with a gateway error is replaced
+// by listing its data centers; the other pages stay deep, and deep pages
+// are not avoided afterwards for a server error.
+func TestInventoryReplacesOneFailedPage(t *testing.T) {
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 100, ServersPerDatacenter: 3, Seed: 12})
+	s, err := sim.Start(sim.Options{Dataset: ds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	bad := &deepTrouble{next: http.DefaultTransport, from: 64, status: 504}
+	c, err := cloud.New(cloud.Config{Token: s.Token(), APIURL: s.URL, HTTPClient: &http.Client{Transport: bad},
+		Backoff: cloud.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := c.Inventory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInventory(t, inv, ds)
+	if inv.Stats.PerDatacenter != 36 || inv.Stats.DeepPages != 1 || !strings.Contains(inv.Stats.Fallback, "504") {
+		t.Fatalf("stats %+v", inv.Stats)
+	}
+	if pc := c.PlanCosts(); !pc.AvoidDeepUntil.IsZero() {
+		t.Fatalf("a 504 made deep pages avoided: %+v", pc)
+	}
+}
+
+// An answer larger than the cap is refused as it streams in; a deep page
+// so refused is replaced, a per-data-center page is an error that says so.
+func TestInventoryAnswerCap(t *testing.T) {
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 2, ServersPerDatacenter: 40, Seed: 13})
+	c, _ := newClient(t, sim.Options{Dataset: ds})
+	c.SetMaxAnswerBytes(20 << 10)
+	_, err := c.Inventory(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "larger than this client accepts") {
+		t.Fatalf("a 40-server page over a 20 KiB cap: %v", err)
+	}
+	c.SetMaxAnswerBytes(200 << 10)
+	inv, err := c.Inventory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInventory(t, inv, ds)
 }

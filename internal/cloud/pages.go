@@ -3,7 +3,6 @@ package cloud
 import (
 	"context"
 	"fmt"
-	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 )
 
 // maxPages stops a collection walk whose next links never end.
@@ -18,8 +17,10 @@ type page[T any] struct {
 
 // last reports whether p ends its collection. A page with links but no
 // next link is the last; without links, only a short page proves it.
-func (p page[T]) last(size int32) bool {
-	return len(p.items) == 0 || (!p.hasNext && (p.linked || int32(len(p.items)) < size))
+func (p page[T]) last(size int32) bool { return lastPage(len(p.items), size, p.hasNext, p.linked) }
+
+func lastPage(n int, size int32, hasNext, linked bool) bool {
+	return n == 0 || (!hasNext && (linked || int32(n) < size))
 }
 
 // allPages fetches every page of a collection. It follows _links.next, and
@@ -41,9 +42,4 @@ func allPages[T any](ctx context.Context, size int32, fetch func(ctx context.Con
 		}
 		offset += int32(len(p.items))
 	}
-}
-
-// sdkLinked reports whether the SDK decoded any pagination link.
-func sdkLinked(l *ionoscloud.PaginationLinks) bool {
-	return l != nil && (l.Self != nil || l.Prev != nil || l.Next != nil)
 }

@@ -17,6 +17,10 @@ import (
 // ListServers returns every server of a data center with its power state.
 // dc.Name, when set, is copied into each server.
 func (c *Client) ListServers(ctx context.Context, dc Datacenter) ([]Server, error) {
+	return c.listServers(ctx, nil, dc)
+}
+
+func (c *Client) listServers(ctx context.Context, m *meter, dc Datacenter) ([]Server, error) {
 	if !IsUUID(dc.ID) {
 		return nil, fmt.Errorf("data center id %q is not a UUID", dc.ID)
 	}
@@ -24,7 +28,7 @@ func (c *Client) ListServers(ctx context.Context, dc Datacenter) ([]Server, erro
 		return nil, &OutOfScopeError{Ref: dc.Name}
 	}
 	servers, err := allPages(ctx, c.pageSize, func(ctx context.Context, offset, limit int32) (page[Server], error) {
-		return c.serverPage(ctx, dc, offset, limit)
+		return c.serverPage(ctx, m, dc, offset, limit)
 	})
 	if err != nil {
 		return nil, err
@@ -35,27 +39,31 @@ func (c *Client) ListServers(ctx context.Context, dc Datacenter) ([]Server, erro
 	return servers, nil
 }
 
-func (c *Client) serverPage(ctx context.Context, dc Datacenter, offset, limit int32) (page[Server], error) {
+// serverPage reads one page of a data center's servers at depth 1,
+// streamed.
+func (c *Client) serverPage(ctx context.Context, m *meter, dc Datacenter, offset, limit int32) (page[Server], error) {
 	ctx, cancel := c.call(ctx)
 	defer cancel()
-	col, resp, err := c.api.ServersApi.DatacentersServersGet(ctx, dc.ID).Depth(1).Offset(offset).Limit(limit).Pretty(false).Execute()
-	if err := apierror.From(fmt.Sprintf("listing servers of data center %s", dc.ID), resp, err); err != nil {
-		if apierror.StatusOf(err) == 404 {
-			return page[Server]{}, &NotFoundError{Kind: "data center", Ref: dc.ID}
-		}
-		if l, ok := lenient.Decode[lenient.Collection](resp, err); ok {
-			return serverPageFromLenient(l, dc), nil
-		}
-		return page[Server]{}, err
+	var p page[Server]
+	op := "listing servers of data center " + dc.ID
+	links, _, err := c.streamCollection(ctx, m, op, "/datacenters/"+dc.ID+"/servers", collectionQuery(1, offset, limit), readServers(&p, dc))
+	if apierror.StatusOf(err) == 404 {
+		return page[Server]{}, &NotFoundError{Kind: "data center", Ref: dc.ID}
 	}
-	p := page[Server]{hasNext: col.Links != nil && col.Links.Next != nil, linked: sdkLinked(col.Links)}
-	if col.Items != nil {
-		p.items = make([]Server, 0, len(*col.Items))
-		for _, s := range *col.Items {
-			p.items = append(p.items, serverFrom(s, dc))
+	p.hasNext, p.linked = links.Next != "", links.Linked()
+	return p, err
+}
+
+// readServers reads the items of a streamed page of dc's servers into p.
+func readServers(p *page[Server], dc Datacenter) func(*json.Decoder) error {
+	return func(dec *json.Decoder) error {
+		var r lenient.Resource
+		if err := decodeItem(dec, &r); err != nil {
+			return err
 		}
+		p.items = append(p.items, serverFromLenient(r, dc))
+		return nil
 	}
-	return p, nil
 }
 
 // GetServer reads one server. raw is the API's own JSON at the given depth,
@@ -159,7 +167,48 @@ func serverFrom(s ionoscloud.Server, dc Datacenter) Server {
 	if m := s.Metadata; m != nil {
 		out.State, out.Etag = str(m.State), str(m.Etag)
 	}
+	out.BootVolume, out.BootCdrom = bootDevices(s)
 	return out
+}
+
+// bootDevices reads the server's boot volume or CD-ROM: its id from the
+// server's properties, and its name, size and type from the entities,
+// which the API inlines at depth 2 and more.
+func bootDevices(s ionoscloud.Server) (volume, cdrom *BootDevice) {
+	p, e := s.Properties, s.Entities
+	if p == nil {
+		return nil, nil
+	}
+	if p.BootVolume != nil && p.BootVolume.Id != nil {
+		volume = &BootDevice{ID: *p.BootVolume.Id}
+		if e != nil && e.Volumes != nil && e.Volumes.Items != nil {
+			for _, v := range *e.Volumes.Items {
+				if str(v.Id) == volume.ID && v.Properties != nil {
+					vp := v.Properties
+					volume.Name, volume.Type, volume.LicenceType, volume.Size = str(vp.Name), str(vp.Type), str(vp.LicenceType), f32(vp.Size)
+				}
+			}
+		}
+	}
+	if p.BootCdrom != nil && p.BootCdrom.Id != nil {
+		cdrom = &BootDevice{ID: *p.BootCdrom.Id}
+		if e != nil && e.Cdroms != nil && e.Cdroms.Items != nil {
+			for _, img := range *e.Cdroms.Items {
+				if str(img.Id) == cdrom.ID && img.Properties != nil {
+					ip := img.Properties
+					cdrom.Name, cdrom.LicenceType, cdrom.Size = str(ip.Name), str(ip.LicenceType), f32(ip.Size)
+				}
+			}
+		}
+	}
+	return volume, cdrom
+}
+
+func f32(p *float32) float64 {
+	if p == nil {
+		return 0
+	}
+	return float64(*p)
 }
 
 func serverFromLenient(r lenient.Resource, dc Datacenter) Server {
@@ -168,14 +217,6 @@ func serverFromLenient(r lenient.Resource, dc Datacenter) Server {
 		Type: string(p.Type), VMState: string(p.VMState), State: string(r.Metadata.State),
 		Cores: p.Cores.Int(), RAM: p.RAM.Int(),
 		CPUFamily: string(p.CPUFamily), AvailabilityZone: string(p.AvailabilityZone), Etag: string(r.Metadata.Etag)}
-}
-
-func serverPageFromLenient(l lenient.Collection, dc Datacenter) page[Server] {
-	p := page[Server]{hasNext: l.Links.Next != "", linked: l.Links.Linked(), items: make([]Server, 0, len(l.Items))}
-	for _, r := range l.Items {
-		p.items = append(p.items, serverFromLenient(r, dc))
-	}
-	return p
 }
 
 func describeDC(dc Datacenter) string {

@@ -22,9 +22,22 @@ type Server struct {
 	RAM              int    `json:"ram,omitempty" jsonschema:"MB"`
 	CPUFamily        string `json:"cpuFamily,omitempty"`
 	AvailabilityZone string `json:"availabilityZone,omitempty"`
+	// The boot device: a volume or a CD-ROM (at most one is set). Only a
+	// server read on its own (GetServer) carries it.
+	BootVolume *BootDevice `json:"bootVolume,omitempty"`
+	BootCdrom  *BootDevice `json:"bootCdrom,omitempty"`
 	// Etag is metadata.etag: it changes whenever the server changes, which
 	// is what binds a confirmation to the state the human saw.
 	Etag string `json:"-"`
+}
+
+// BootDevice is the volume or CD-ROM a server boots from.
+type BootDevice struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name,omitempty"`
+	Size        float64 `json:"size,omitempty" jsonschema:"GB"`
+	Type        string  `json:"type,omitempty" jsonschema:"a volume's storage type: HDD, SSD, SSD Standard, SSD Premium, DAS, ISO"`
+	LicenceType string  `json:"licenceType,omitempty"`
 }
 
 // Busy reports whether a request on the server is still pending.

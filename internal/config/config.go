@@ -36,6 +36,7 @@ type Config struct {
 	AuditLog    string         // IONOS_MCP_AUDIT_LOG
 	LogLevel    slog.Level     // IONOS_MCP_LOG_LEVEL
 	WaitTimeout time.Duration  // IONOS_MCP_WAIT_TIMEOUT: default timeout_seconds of writes
+	TextJSON    bool           // IONOS_MCP_TEXT=json: list text content as JSON, not compact lines
 
 	HTTP HTTP
 }
@@ -118,6 +119,13 @@ func Load(get Lookup) (Config, error) {
 		if c.WaitTimeout, err = Seconds("IONOS_MCP_WAIT_TIMEOUT", v); err != nil {
 			return Config{}, err
 		}
+	}
+	switch v := strings.ToLower(s("IONOS_MCP_TEXT")); v {
+	case "", "compact":
+	case "json":
+		c.TextJSON = true
+	default:
+		return Config{}, fmt.Errorf("IONOS_MCP_TEXT=%q: want compact (a line per server, the default) or json", v)
 	}
 	if c.ConfirmKey != "" && len(c.ConfirmKey) < 16 {
 		return Config{}, errors.New("IONOS_MCP_CONFIRM_KEY must be at least 16 characters (for example: openssl rand -hex 32)")

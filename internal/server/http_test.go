@@ -228,6 +228,24 @@ func TestPassthroughIsolatesAccounts(t *testing.T) {
 	}
 }
 
+// A list_servers cursor continues only its own caller's walk: another
+// caller's cursor is refused, and nothing of the first account leaks.
+func TestCursorOfAnotherCaller(t *testing.T) {
+	const tokenB = "token-of-account-b-4567"
+	h := startHosted(t, sim.Options{Accounts: []sim.Account{{Token: tokenB}}}, func(c *config.Config) {
+		c.HTTP.Auth, c.HTTP.Token = AuthPassthrough, ""
+	}, HTTPOptions{})
+	a, _ := callTool(t, h.session(t, h.sim.Token(), eras[0], nil), "list_servers", map[string]any{"limit": 5})
+	next, _ := a["next"].(string)
+	if next == "" {
+		t.Fatalf("no cursor on a first page of 5 of 13: %v", a)
+	}
+	_, msg := callTool(t, h.session(t, tokenB, eras[0], nil), "list_servers", map[string]any{"limit": 5, "cursor": next})
+	if !strings.Contains(msg, "issued to another caller") {
+		t.Fatalf("B with A's cursor: %q", msg)
+	}
+}
+
 func TestPassthroughServerHoldsNoSecret(t *testing.T) {
 	h := startHosted(t, sim.Options{}, func(c *config.Config) { c.HTTP.Auth, c.HTTP.Token = AuthPassthrough, "" }, HTTPOptions{})
 	if got := post(t, h.ts.URL+"/mcp", nil, initBody); got != 401 {

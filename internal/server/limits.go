@@ -48,16 +48,45 @@ func (l *limiter) wrap(next http.Handler) http.Handler {
 			http.Error(w, "rate limit exceeded for this caller; retry after 1 second", http.StatusTooManyRequests)
 			return
 		}
-		select {
-		case l.inflight <- struct{}{}:
-			defer func() { <-l.inflight }()
-		default:
+		// The cap is for calls: a GET is a client's open event stream (or
+		// the refusal of one), and a DELETE ends a session; neither holds
+		// a slot, or idle sessions would block every call.
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !l.acquire(r) {
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "the server is at its limit of calls in flight; retry after 1 second", http.StatusServiceUnavailable)
 			return
 		}
+		defer func() { <-l.inflight }()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// slotWait is how long a call waits for a slot before it is refused. A
+// slot is freed only after its answer has gone out, so a client's next
+// call can arrive a moment before; the wait absorbs that, not a real
+// overload.
+const slotWait = 100 * time.Millisecond
+
+func (l *limiter) acquire(r *http.Request) bool {
+	select {
+	case l.inflight <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(slotWait)
+	defer t.Stop()
+	select {
+	case l.inflight <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 func (l *limiter) allow(key string) bool {

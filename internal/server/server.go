@@ -18,6 +18,7 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 	"github.com/ionos-mcp/ionos-mcp/internal/guard"
+	"github.com/ionos-mcp/ionos-mcp/internal/paging"
 	"github.com/ionos-mcp/ionos-mcp/internal/tools"
 )
 
@@ -40,6 +41,7 @@ type Server struct {
 	guard   *guard.Guard
 	audit   *audit.Log
 	signer  *confirm.Signer
+	cursors *paging.Codec
 	opts    Options
 	shared  *cloud.Client  // server-held credentials; nil when there are none
 	learner *cloud.Learner // what waits took, shared by every client of the process
@@ -66,9 +68,15 @@ func New(o Options) (*Server, error) {
 	if s.guard, err = guard.New(s.cfg.Protect, s.cfg.Datacenters); err != nil {
 		return nil, err
 	}
-	if s.signer, err = newSigner(s.cfg.ConfirmKey); err != nil {
+	secret := []byte(s.cfg.ConfirmKey)
+	if len(secret) == 0 {
+		secret = confirm.RandomSecret()
+	}
+	if s.signer, err = confirm.NewSigner(secret, 5*time.Minute); err != nil {
 		return nil, err
 	}
+	// Cursors of list pages verify on every replica that shares the key.
+	s.cursors = paging.NewCodec(secret, 10*time.Minute, nil)
 	if s.cfg.AuditLog != "" {
 		if s.audit, err = audit.Open(s.cfg.AuditLog); err != nil {
 			return nil, err
@@ -88,14 +96,6 @@ func New(o Options) (*Server, error) {
 		return nil, s.credErr
 	}
 	return s, nil
-}
-
-func newSigner(key string) (*confirm.Signer, error) {
-	secret := []byte(key)
-	if key == "" {
-		secret = confirm.RandomSecret()
-	}
-	return confirm.NewSigner(secret, 5*time.Minute)
 }
 
 // newClient builds a domain client for one set of credentials.
@@ -144,6 +144,8 @@ func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 		Audit:       rec,
 		Logger:      s.log,
 		WaitTimeout: s.cfg.WaitTimeout,
+		Cursors:     s.cursors,
+		TextJSON:    s.cfg.TextJSON,
 	})
 	if err != nil {
 		return nil, err

@@ -156,6 +156,30 @@ func mustCall(t *testing.T, cs *mcp.ClientSession, tool string, args map[string]
 	}
 }
 
+// mustCallText is mustCall that also returns the result's text content.
+func mustCallText(t *testing.T, cs *mcp.ClientSession, tool string, args map[string]any, out any) string {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tool, Arguments: args})
+	if err != nil {
+		t.Fatalf("%s: protocol error: %v", tool, err)
+	}
+	var parts []string
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			parts = append(parts, tc.Text)
+		}
+	}
+	text := strings.Join(parts, "\n")
+	if res.IsError {
+		t.Fatalf("%s(%v): tool error: %s", tool, args, text)
+	}
+	b, _ := json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("%s: decoding %s: %v", tool, b, err)
+	}
+	return text
+}
+
 // mustFail is call for calls that must be tool errors; it returns the text.
 func mustFail(t *testing.T, cs *mcp.ClientSession, tool string, args map[string]any) string {
 	t.Helper()

@@ -57,48 +57,79 @@ func TestListServersWholeAccountInOneCall(t *testing.T) {
 		t.Run(era, func(t *testing.T) {
 			cs := e.session(era, nil)
 			var out tools.ListServersOutput
-			mustCall(t, cs, "list_servers", nil, &out)
-			if out.Total != 13 || len(out.Servers) != 13 || out.Next != nil {
-				t.Fatalf("total %d, %d servers, next %v; want all 13 in one page", out.Total, len(out.Servers), out.Next)
+			text := mustCallText(t, cs, "list_servers", nil, &out)
+			if out.Total != 13 || countServers(out) != 13 || out.Next != "" || out.DatacenterTotal != 3 {
+				t.Fatalf("total %d, %d servers, next %q, %d data centers; want all 13 of 3 in one page", out.Total, countServers(out), out.Next, out.DatacenterTotal)
 			}
 			if len(out.Datacenters) != 3 {
 				t.Fatalf("%d data centers, want 3", len(out.Datacenters))
 			}
-			for _, s := range out.Servers {
-				if s.VMState == "" || s.DatacenterName == "" || s.Type == "" || s.Name == "" {
-					t.Errorf("server lacks power state, type, name or data center: %+v", s)
+			for _, dc := range out.Datacenters {
+				if dc.Name == "" || dc.Location == "" || dc.ServerCount != len(dc.Servers) || sum(dc.VMStates) != dc.ServerCount {
+					t.Errorf("data center %+v: want name, location, and counts that add up", dc)
 				}
+				for _, s := range dc.Servers {
+					if s.VMState == "" || s.Type == "" || s.Name == "" || !cloud.IsUUID(s.ID) {
+						t.Errorf("server lacks power state, type, name or id: %+v", s)
+					}
+				}
+			}
+			// The text is a line per data center and per server, not JSON.
+			if strings.HasPrefix(text, "{") || strings.Count(text, "\n") != 1+3+13 ||
+				!strings.Contains(text, "staging (de/txl) ") || !strings.Contains(text, "  build-runner ") {
+				t.Fatalf("text content:\n%s", text)
 			}
 		})
 	}
 }
 
-func TestListServersFiltersAndPages(t *testing.T) {
+func TestListServersFilters(t *testing.T) {
 	e := newEnv(t)
 	cs := e.session(eras[0], nil)
 	tests := []struct {
 		name  string
 		args  map[string]any
 		total int
-		page  int
-		next  *int
 	}{
-		{"by data center name", map[string]any{"datacenter": "staging"}, 4, 4, nil},
-		{"by data center name, any case", map[string]any{"datacenter": "STAGING"}, 4, 4, nil},
-		{"by vm_state", map[string]any{"vm_state": "shutoff"}, 2, 2, nil},
-		{"by name part", map[string]any{"name": "CUBE"}, 3, 3, nil},
-		{"first page", map[string]any{"limit": 5}, 13, 5, ptr(5)},
-		{"last page", map[string]any{"limit": 5, "offset": 10}, 13, 3, nil},
-		{"beyond the end", map[string]any{"offset": 50}, 13, 0, nil},
+		{"by data center name", map[string]any{"datacenter": "staging"}, 4},
+		{"by data center name, any case", map[string]any{"datacenter": "STAGING"}, 4},
+		{"by vm_state", map[string]any{"vm_state": "shutoff"}, 2},
+		{"by name part", map[string]any{"name": "CUBE"}, 3},
+		{"by type", map[string]any{"filter": map[string]any{"type": "cube"}}, 3},
+		{"by type and zone", map[string]any{"filter": map[string]any{"type": "ENTERPRISE", "availabilityZone": "zone_1"}}, 2},
+		{"by cores", map[string]any{"filter": map[string]any{"cores": "8"}, "vm_state": "RUNNING"}, 2},
+		{"nothing matches", map[string]any{"vm_state": "CRASHED"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out tools.ListServersOutput
-			mustCall(t, cs, "list_servers", tt.args, &out)
-			if out.Total != tt.total || len(out.Servers) != tt.page || !sameNext(out.Next, tt.next) {
-				t.Fatalf("total %d, page %d, next %v; want %d, %d, %v", out.Total, len(out.Servers), deref(out.Next), tt.total, tt.page, deref(tt.next))
+			text := mustCallText(t, cs, "list_servers", tt.args, &out)
+			if out.Total != tt.total || countServers(out) != tt.total {
+				t.Fatalf("total %d, %d on the page; want %d", out.Total, countServers(out), tt.total)
+			}
+			// Every data center is listed on the first page, with what matched in it.
+			if _, ok := tt.args["datacenter"]; !ok && len(out.Datacenters) != 3 {
+				t.Fatalf("%d data centers listed, want every one", len(out.Datacenters))
+			}
+			if tt.total == 0 && !strings.Contains(text, "no matching servers") {
+				t.Fatalf("text says nothing of the empty result:\n%s", text)
 			}
 		})
+	}
+}
+
+func TestListServersOffset(t *testing.T) {
+	e := newEnv(t)
+	cs := e.session(eras[0], nil)
+	for _, tt := range []struct {
+		offset, limit, page int
+		next                bool
+	}{{0, 5, 5, true}, {10, 5, 3, false}, {50, 0, 0, false}} {
+		var out tools.ListServersOutput
+		mustCall(t, cs, "list_servers", map[string]any{"offset": tt.offset, "limit": tt.limit}, &out)
+		if countServers(out) != tt.page || (out.Next != "") != tt.next || out.Total != 13 {
+			t.Errorf("offset %d limit %d: %d servers, next %q; want %d, %v", tt.offset, tt.limit, countServers(out), out.Next, tt.page, tt.next)
+		}
 	}
 }
 
@@ -108,9 +139,25 @@ func TestListServersByDatacenterID(t *testing.T) {
 	dc := e.sim.Snapshot().Datacenters[2]
 	var out tools.ListServersOutput
 	mustCall(t, cs, "list_servers", map[string]any{"datacenter": dc.ID}, &out)
-	if out.Total != len(dc.Servers) || out.Datacenters[0].Name != dc.Name {
-		t.Fatalf("got %d servers of %q, want %d of %q", out.Total, out.Datacenters[0].Name, len(dc.Servers), dc.Name)
+	if out.Total != len(dc.Servers) || len(out.Datacenters) != 1 || out.Datacenters[0].Name != dc.Name {
+		t.Fatalf("got %d servers in %+v, want %d of %q", out.Total, out.Datacenters, len(dc.Servers), dc.Name)
 	}
+}
+
+func countServers(out tools.ListServersOutput) int {
+	n := 0
+	for _, dc := range out.Datacenters {
+		n += len(dc.Servers)
+	}
+	return n
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }
 
 func TestGetServer(t *testing.T) {
@@ -179,7 +226,13 @@ func TestBadInput(t *testing.T) {
 		{"get_server", map[string]any{"server": "etl-1", "datacenter": "nowhere"}, `no data center named "nowhere"`},
 		{"get_server", map[string]any{"server": "etl-1", "bogus": 1}, "unexpected additional properties"},
 		{"list_servers", map[string]any{"limit": 5000}, "limit 5000 is out of range"},
+		{"list_servers", map[string]any{"limit": -1}, "limit -1 is out of range: use 1 to 1000"},
 		{"list_servers", map[string]any{"offset": -1}, "offset -1 is negative"},
+		{"list_servers", map[string]any{"vm_state": "ON"}, `vm_state "ON" is not a vmState: use one of NOSTATE, RUNNING`},
+		{"list_servers", map[string]any{"filter": map[string]any{"colour": "red"}}, `filter on "colour": servers have no such property here; use one of availabilityZone, cores`},
+		{"list_servers", map[string]any{"filter": map[string]any{"vmState": "RUNNING"}}, "use the vm_state argument"},
+		{"list_servers", map[string]any{"cursor": "480"}, "cursor refused"},
+		{"list_servers", map[string]any{"cursor": "c1.x.y", "offset": 5}, "give cursor or offset, not both"},
 		{"list_servers", map[string]any{"datacenter": "../x"}, `no data center named "../x"`},
 		{"list_datacenters", map[string]any{"depth": 11}, "depth 11 is out of range"},
 		{"get_request_status", map[string]any{"request_id": "../../datacenters"}, "neither a request id"},
@@ -209,22 +262,6 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func sameNext(a, b *int) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
-}
-
-func deref(p *int) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func ptr[T any](v T) *T { return &v }
-
 // wellFormed reports whether a recorded request is a GET of /cloudapi/v6
 // whose path segments are known words or UUIDs, with plain query values.
 func wellFormed(r string) bool {
@@ -251,4 +288,41 @@ func wellFormed(r string) bool {
 		}
 	}
 	return true
+}
+
+// get_server returns the boot device, as the brief asks: for every server
+// of the default dataset, a volume with its name, size and type, or, for
+// the one that boots from a CD-ROM, the CD-ROM with its name.
+func TestGetServerBootDevice(t *testing.T) {
+	e := newEnv(t)
+	cs := e.session(eras[0], nil)
+	cdroms := 0
+	for _, dc := range e.sim.Snapshot().Datacenters {
+		for _, srv := range dc.Servers {
+			var out tools.GetServerOutput
+			mustCall(t, cs, "get_server", map[string]any{"server": srv.ID, "datacenter": dc.ID}, &out)
+			v, c := out.Server.BootVolume, out.Server.BootCdrom
+			switch {
+			case (v == nil) == (c == nil):
+				t.Errorf("%s: boot volume %+v, boot CD-ROM %+v; want exactly one", srv.Name, v, c)
+			case v != nil && (!cloud.IsUUID(v.ID) || v.Name == "" || v.Size <= 0 || v.Type == ""):
+				t.Errorf("%s: boot volume %+v lacks its id, name, size or type", srv.Name, v)
+			case c != nil && (!cloud.IsUUID(c.ID) || c.Name == ""):
+				t.Errorf("%s: boot CD-ROM %+v lacks its id or name", srv.Name, c)
+			case c != nil:
+				cdroms++
+			}
+		}
+	}
+	if cdroms != 1 {
+		t.Errorf("%d servers boot from a CD-ROM, want the default dataset's one", cdroms)
+	}
+	// By name, and with a raw object at a shallower depth, the boot device
+	// still comes in full.
+	var out tools.GetServerOutput
+	mustCall(t, cs, "get_server", map[string]any{"server": "db-1", "depth": 0}, &out)
+	vols, _ := out.Raw["entities"].(map[string]any)["volumes"].(map[string]any)
+	if _, inlined := vols["items"]; out.Server.BootVolume == nil || out.Server.BootVolume.Name == "" || vols == nil || inlined {
+		t.Fatalf("db-1 at depth 0: boot volume %+v, raw volumes %v (want a reference, as at depth 0)", out.Server.BootVolume, vols)
+	}
 }

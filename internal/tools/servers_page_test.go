@@ -1,75 +1,49 @@
 package tools
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 )
 
-// Paging through list_servers lists every data center, empty ones
-// included, each on the page of its servers (both pages when they span
-// two), and no page lists the whole account.
-func TestPageDatacenters(t *testing.T) {
+// A page lists its servers under their data centers; the first page also
+// lists every other data center with its counts, later pages only their own.
+func TestGroupPage(t *testing.T) {
 	var dcs []cloud.Datacenter
-	for _, n := range "ABCDEF" {
+	for _, n := range "ABCD" {
 		dcs = append(dcs, cloud.Datacenter{ID: string(n), Name: string(n)})
 	}
 	var servers []cloud.Server
-	for _, s := range []string{"A", "A", "C", "C", "C", "E"} {
-		servers = append(servers, cloud.Server{DatacenterID: s})
+	for i, dc := range []string{"A", "A", "C", "C", "C"} {
+		servers = append(servers, cloud.Server{ID: string(rune('0' + i)), DatacenterID: dc, VMState: []string{"RUNNING", "SHUTOFF"}[i%2]})
 	}
-	names := func(page []DatacenterCount) string {
-		var b strings.Builder
-		for _, d := range page {
-			b.WriteString(d.Name)
-		}
-		return b.String()
+	first := groupPage(dcs, servers, servers[:3], true)
+	if len(first) != 4 || len(first[0].Servers) != 2 || len(first[1].Servers) != 0 || len(first[2].Servers) != 1 || first[2].ServerCount != 3 {
+		t.Fatalf("first page: %+v", first)
 	}
-	for _, tt := range []struct {
-		offset, limit int
-		want          string
-	}{
-		{0, 2, "AB"},   // A's servers, and B, which is empty, before C's page
-		{2, 2, "C"},    // C1, C2
-		{4, 2, "CDEF"}, // C3, E1, and the empty ones after: the last page
-		{6, 2, ""},     // past the end
-		{0, 100, "ABCDEF"},
-		{1, 1, "AB"},
-		{5, 1, "EF"},
-	} {
-		page, _ := budgetWindow(servers, tt.offset, tt.limit, serverBytes)
-		got := pageDatacenters(dcs, servers, tt.offset, len(page), tt.limit)
-		if names(got) != tt.want {
-			t.Errorf("offset %d limit %d: data centers %q, want %q", tt.offset, tt.limit, names(got), tt.want)
-		}
+	if first[2].VMStates["RUNNING"] != 2 || first[2].VMStates["SHUTOFF"] != 1 {
+		t.Errorf("counts of C: %v", first[2].VMStates)
 	}
-	if got := pageDatacenters(dcs, nil, 0, 0, 4); names(got) != "ABCD" || got[0].Servers != 0 {
-		t.Errorf("nothing matched: %+v, want the first 4 data centers with no servers", got)
-	}
-	if got := pageDatacenters(dcs, servers, 0, 2, 2); got[0].Servers != 2 || got[1].Servers != 0 {
-		t.Errorf("counts %+v", got)
+	later := groupPage(dcs, servers, servers[3:], false)
+	if len(later) != 1 || later[0].ID != "C" || len(later[0].Servers) != 2 || later[0].VMStates != nil {
+		t.Fatalf("later page: %+v", later)
 	}
 }
 
 // A page ends at the byte budget, whatever the limit, and holds at least
 // one item.
-func TestBudgetWindow(t *testing.T) {
+func TestWindow(t *testing.T) {
 	items := make([]int, 10)
-	size := func(int) int { return 40 << 10 }
-	page, next := budgetWindow(items, 0, 10, size)
-	if len(page) != 1 || next == nil || *next != 1 {
-		t.Fatalf("page of %d, next %v; want 1 and 1", len(page), next)
-	}
-	page, next = budgetWindow(items, 9, 10, size)
-	if len(page) != 1 || next != nil {
-		t.Fatalf("last page of %d, next %v", len(page), next)
+	big := func(int) int { return 100 << 10 }
+	page, end := window(items, 0, 10, big)
+	if len(page) != 1 || end != 1 {
+		t.Fatalf("page of %d, end %d; want 1 and 1", len(page), end)
 	}
 	small := func(int) int { return 100 }
-	if page, next = budgetWindow(items, 2, 5, small); len(page) != 5 || next == nil || *next != 7 {
-		t.Fatalf("page of %d, next %v; want 5 and 7", len(page), next)
+	if page, end = window(items, 2, 5, small); len(page) != 5 || end != 7 {
+		t.Fatalf("page of %d, end %d; want 5 and 7", len(page), end)
 	}
-	if page, next = budgetWindow(items, 20, 5, small); len(page) != 0 || page == nil || next != nil {
-		t.Fatalf("past the end: %v, %v", page, next)
+	if page, end = window(items, 20, 5, small); len(page) != 0 || page == nil || end != 10 {
+		t.Fatalf("past the end: %v, %d", page, end)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 	"github.com/ionos-mcp/ionos-mcp/internal/guard"
+	"github.com/ionos-mcp/ionos-mcp/internal/paging"
 )
 
 // ClientFunc returns the domain client that serves one tool call: a shared
@@ -38,6 +39,12 @@ type Options struct {
 	Guard    *guard.Guard    // nil = no protected servers, every data center
 	Audit    audit.Recorder  // nil = no audit trail
 	Logger   *slog.Logger
+	// Cursors seals the cursors of list pages; nil = a random key (cursors
+	// then verify only in this process). Replicas share one key.
+	Cursors *paging.Codec
+	// TextJSON makes the text content of list_servers the JSON of its
+	// structuredContent instead of the compact lines (IONOS_MCP_TEXT=json).
+	TextJSON bool
 
 	// WaitTimeout is the default bound of a write's wait (timeout_seconds). Default 40s.
 	WaitTimeout time.Duration
@@ -49,8 +56,19 @@ type Options struct {
 
 type toolset struct {
 	Options
-	log *slog.Logger
+	log     *slog.Logger
+	cursors *paging.Codec
+	walks   *paging.Store[walk] // snapshots of list_servers walks in progress
 }
+
+// Walk snapshots: how long they are kept, and how much. A walk of 10,000
+// servers in pages of 500 takes 20 calls, a few seconds apart; 200,000
+// servers held is about 60 MB at worst.
+const (
+	walkTTL        = 10 * time.Minute
+	maxWalkItems   = 200_000
+	walksPerCaller = 3
+)
 
 // Register adds the tools to srv: the read tools always, the write tools
 // unless ReadOnly.
@@ -64,9 +82,12 @@ func Register(srv *mcp.Server, o Options) error {
 	if o.Confirm == "" {
 		o.Confirm = confirm.Auto
 	}
-	t := &toolset{Options: o, log: o.Logger}
+	t := &toolset{Options: o, log: o.Logger, cursors: o.Cursors, walks: paging.NewStore[walk](walkTTL, maxWalkItems, walksPerCaller, nil)}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
+	}
+	if t.cursors == nil {
+		t.cursors = paging.NewCodec(confirm.RandomSecret(), walkTTL, nil)
 	}
 	t.WaitTimeout = orDefault(t.WaitTimeout, 40*time.Second)
 	t.MaxTimeout = orDefault(t.MaxTimeout, 300*time.Second)

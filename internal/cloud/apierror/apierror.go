@@ -89,6 +89,17 @@ func From(op string, resp *ionoscloud.APIResponse, err error) error {
 	return ae
 }
 
+// NotJSON is the error for a successful answer that is not the JSON
+// expected, read as a stream: head is its first bytes, cause what the
+// decoder said. An empty answer, or null, says so.
+func NotJSON(op string, status int, contentType string, head []byte, cause error) error {
+	if b := bytes.TrimSpace(head); len(b) == 0 || string(b) == "null" {
+		return fmt.Errorf("%s: the API answered %d with an empty body", op, status)
+	}
+	_, summary := parseErrorBody(head, contentType)
+	return fmt.Errorf("%s: the API answered %d, but not with the JSON expected (%w): %s", op, status, cause, summary)
+}
+
 // emptyAnswer refuses a read that succeeded with nothing in it: the SDK
 // decodes an empty body, or null, as a zero value without complaint, which
 // would pass for an empty list or a server without id or state.
