@@ -26,12 +26,18 @@ type simFlags struct {
 	saveDataset string
 	dcs         int
 	perDC       int
+	volumes     int // per generated server
+	nics        int // per generated server
+	lans        int // per generated data center
+	shapeSet    bool
 	seed        int64
 	timeScale   float64
 	rateLimit   int
 	rateBurst   int
 	latency     time.Duration
 	jitter      time.Duration
+	perMB       time.Duration
+	gateway     time.Duration
 	faults      []string
 }
 
@@ -42,15 +48,22 @@ func newSimCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Serve a simulated IONOS Cloud API v6 at http://ADDR/cloudapi/v6",
-		Long: "sim serves a simulator of the IONOS Cloud API v6 (data centers, servers, power actions, requests)\n" +
-			"with no account and no network. It prints IONOS_API_URL=http://ADDR on stdout; point sdk-go,\n" +
-			"ionosctl or ionos-mcp at it with that variable and the accepted token in IONOS_TOKEN.\n" +
-			"See docs/simulator.md for datasets, timing, faults and the /_sim control API.",
+		Long: "sim serves a simulator of the IONOS Cloud API v6 (data centers, servers and their volumes, CD-ROMs\n" +
+			"and NICs, LANs, load balancers, power actions, requests) with no account and no network.\n" +
+			"It prints IONOS_API_URL=http://ADDR on stdout; point sdk-go, ionosctl or ionos-mcp at it with\n" +
+			"that variable and the accepted token in IONOS_TOKEN.\n" +
+			"Answers cost time by their size (--latency-per-mb) and a gateway times out long ones with a 504\n" +
+			"(--gateway-timeout), as in front of the real API.\n" +
+			"See docs/simulator.md for datasets, timing, costs, faults and the /_sim control API.",
 		Example: "  ionos-mcp sim --addr 127.0.0.1:18080 --token dev\n" +
 			"  ionos-mcp sim --datacenters 50 --servers-per-datacenter 40 --time-scale 0.1\n" +
-			"  ionos-mcp sim --fault kind=status,status=429,retry-after=2,p=0.2 --latency 80ms --jitter 40ms",
+			"  ionos-mcp sim --datacenters 500 --servers-per-datacenter 20 --volumes-per-server 3 --nics-per-server 2\n" +
+			"  ionos-mcp sim --fault kind=status,status=429,retry-after=2,p=0.2 --latency 80ms --jitter 40ms\n" +
+			"  ionos-mcp sim --fault kind=latency,latency=2m,path=/datacenters,min-depth=3 --latency-per-mb 0",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fl := cmd.Flags()
+			f.shapeSet = fl.Changed("volumes-per-server") || fl.Changed("nics-per-server") || fl.Changed("lans-per-datacenter")
 			return runSim(cmd, s, &f)
 		},
 	}
@@ -63,12 +76,17 @@ func newSimCmd(s Streams) *cobra.Command {
 	fl.StringVar(&f.saveDataset, "save-dataset", "", "write the dataset in use to this file, then serve")
 	fl.IntVar(&f.dcs, "datacenters", 0, "generate this many data centers instead of the default dataset")
 	fl.IntVar(&f.perDC, "servers-per-datacenter", 0, "servers in each generated data center")
+	fl.IntVar(&f.volumes, "volumes-per-server", sim.DefaultVolumesPerServer, "volumes of each generated server, the first its boot volume (0 = none)")
+	fl.IntVar(&f.nics, "nics-per-server", sim.DefaultNICsPerServer, "NICs of each generated server (0 = none)")
+	fl.IntVar(&f.lans, "lans-per-datacenter", sim.DefaultLANsPerDatacenter, "LANs of each generated data center, the first public (0 = none, and then no NICs)")
 	fl.Int64Var(&f.seed, "seed", 1, "seed of generated data, fault probabilities and jitter (same seed, same run)")
 	fl.Float64Var(&f.timeScale, "time-scale", 1, "multiply every simulated duration (0.01 = near instant, 1 = realistic)")
 	fl.IntVar(&f.rateLimit, "rate-limit", 0, "allow this many calls per minute per account (0 = unlimited)")
 	fl.IntVar(&f.rateBurst, "rate-burst", 0, "token bucket size with --rate-limit (default: the per-minute rate / 6, at least 1)")
 	fl.DurationVar(&f.latency, "latency", 0, "add this latency to every API call (a latency fault)")
 	fl.DurationVar(&f.jitter, "jitter", 0, "with --latency: uniform jitter of ± this much")
+	fl.DurationVar(&f.perMB, "latency-per-mb", sim.DefaultLatencyPerMB, "hold every answer this long per MB of its body (0 = answers cost nothing)")
+	fl.DurationVar(&f.gateway, "gateway-timeout", sim.DefaultGatewayTimeout, "answer 504 when an answer would take longer than this (0 = never)")
 	fl.StringArrayVar(&f.faults, "fault", nil, "inject a fault, e.g. kind=status,status=503,p=0.1 (repeatable; see docs/simulator.md)")
 	return cmd
 }
@@ -103,7 +121,8 @@ func runSim(cmd *cobra.Command, s Streams, f *simFlags) error {
 		return fmt.Errorf("sim: write URL: %w", err)
 	}
 	log.Info("sim: serving the IONOS Cloud API v6", "url", url+"/cloudapi/v6",
-		"datacenters", len(opts.Dataset.Datacenters), "servers", opts.Dataset.ServerCount())
+		"datacenters", len(opts.Dataset.Datacenters), "servers", opts.Dataset.ServerCount(),
+		"volumes", opts.Dataset.VolumeCount())
 	return serveUntilDone(cmd.Context(), sim.NewHTTPServer(simulator), ln, log)
 }
 
@@ -151,8 +170,26 @@ func (f *simFlags) options(log *slog.Logger) (sim.Options, error) {
 	if opts.RateLimit, err = f.rateLimitOption(); err != nil {
 		return opts, err
 	}
+	if opts.LatencyPerMB, opts.GatewayTimeout, err = f.costOptions(); err != nil {
+		return opts, err
+	}
 	opts.Faults, err = f.faultOptions()
 	return opts, err
+}
+
+// costOptions maps the cost flags to Options, where 0 means the default:
+// on the command line the default is shown and 0 turns a cost off.
+func (f *simFlags) costOptions() (perMB, gateway time.Duration, err error) {
+	if f.perMB < 0 || f.gateway < 0 {
+		return 0, 0, fmt.Errorf("--latency-per-mb %v --gateway-timeout %v: must not be negative (0 turns them off)", f.perMB, f.gateway)
+	}
+	off := func(d time.Duration) time.Duration {
+		if d == 0 {
+			return -1
+		}
+		return d
+	}
+	return off(f.perMB), off(f.gateway), nil
 }
 
 func (f *simFlags) loadDataset() (*sim.Dataset, error) {
@@ -172,15 +209,42 @@ func (f *simFlags) loadDataset() (*sim.Dataset, error) {
 		}
 		return d, nil
 	case generate:
-		if f.dcs < 1 || f.perDC < 0 {
-			return nil, fmt.Errorf("--datacenters %d --servers-per-datacenter %d: need at least 1 data center and no negative count", f.dcs, f.perDC)
-		}
-		if f.dcs*f.perDC > 1_000_000 {
-			return nil, fmt.Errorf("--datacenters %d × --servers-per-datacenter %d: at most 1,000,000 servers", f.dcs, f.perDC)
-		}
-		return sim.Generate(sim.GenerateOptions{Datacenters: f.dcs, ServersPerDatacenter: f.perDC, Seed: f.seed}), nil
+		return f.generate()
+	case f.shapeSet:
+		return nil, errors.New("--volumes-per-server, --nics-per-server and --lans-per-datacenter shape generated data: they need --datacenters")
 	}
 	return sim.DefaultDataset(), nil
+}
+
+// maxDevicesPerOwner bounds the device flags, so a typo cannot ask for an
+// account that does not fit in memory.
+const maxDevicesPerOwner = 64
+
+func (f *simFlags) generate() (*sim.Dataset, error) {
+	if f.dcs < 1 || f.perDC < 0 {
+		return nil, fmt.Errorf("--datacenters %d --servers-per-datacenter %d: need at least 1 data center and no negative count", f.dcs, f.perDC)
+	}
+	if f.dcs*f.perDC > 1_000_000 {
+		return nil, fmt.Errorf("--datacenters %d × --servers-per-datacenter %d: at most 1,000,000 servers", f.dcs, f.perDC)
+	}
+	for _, c := range []struct {
+		flag string
+		n    int
+	}{{"--volumes-per-server", f.volumes}, {"--nics-per-server", f.nics}, {"--lans-per-datacenter", f.lans}} {
+		if c.n < 0 || c.n > maxDevicesPerOwner {
+			return nil, fmt.Errorf("%s %d: want 0 (none) to %d", c.flag, c.n, maxDevicesPerOwner)
+		}
+	}
+	// In GenerateOptions 0 is the default and a negative count is none;
+	// on the command line 0 is none.
+	none := func(n int) int {
+		if n == 0 {
+			return -1
+		}
+		return n
+	}
+	return sim.Generate(sim.GenerateOptions{Datacenters: f.dcs, ServersPerDatacenter: f.perDC, Seed: f.seed,
+		VolumesPerServer: none(f.volumes), NICsPerServer: none(f.nics), LANsPerDatacenter: none(f.lans)}), nil
 }
 
 func (f *simFlags) rateLimitOption() (sim.RateLimit, error) {

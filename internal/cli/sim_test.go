@@ -161,18 +161,24 @@ func TestSimCommandDatasetFiles(t *testing.T) {
 func TestSimCommandBadFlags(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.json")
 	for name, args := range map[string][]string{
-		"bad fault":             {"--fault", "kind=bogus"},
-		"bad fault key":         {"--fault", "kind=fail,colour=red"},
-		"missing dataset":       {"--dataset", missing},
-		"dataset and generate":  {"--dataset", missing, "--datacenters", "2"},
-		"burst without rate":    {"--rate-burst", "5"},
-		"negative rate":         {"--rate-limit", "-1"},
-		"jitter alone":          {"--jitter", "5ms"},
-		"zero time scale":       {"--time-scale", "0"},
-		"user without password": {"--username", "u", "--password", ""},
-		"bad address":           {"--addr", "256.0.0.1:99999"},
-		"zero datacenters":      {"--servers-per-datacenter", "5"},
-		"extra argument":        {"now"},
+		"bad fault":              {"--fault", "kind=bogus"},
+		"bad fault key":          {"--fault", "kind=fail,colour=red"},
+		"missing dataset":        {"--dataset", missing},
+		"dataset and generate":   {"--dataset", missing, "--datacenters", "2"},
+		"burst without rate":     {"--rate-burst", "5"},
+		"negative rate":          {"--rate-limit", "-1"},
+		"jitter alone":           {"--jitter", "5ms"},
+		"zero time scale":        {"--time-scale", "0"},
+		"user without password":  {"--username", "u", "--password", ""},
+		"bad address":            {"--addr", "256.0.0.1:99999"},
+		"zero datacenters":       {"--servers-per-datacenter", "5"},
+		"extra argument":         {"now"},
+		"shape without generate": {"--volumes-per-server", "3"},
+		"negative NICs":          {"--datacenters", "1", "--nics-per-server", "-1"},
+		"too many volumes":       {"--datacenters", "1", "--volumes-per-server", "1000"},
+		"negative cost":          {"--latency-per-mb", "-1ms"},
+		"negative gateway":       {"--gateway-timeout", "-1s"},
+		"bad min-depth":          {"--fault", "kind=status,status=503,min-depth=99"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv("IONOS_USERNAME", "")
@@ -191,5 +197,64 @@ func TestSimCommandBadFlags(t *testing.T) {
 				t.Errorf("printed %q on stdout: nothing must be served", out.String())
 			}
 		})
+	}
+}
+
+// TestSimCommandDeviceFlags: generated data gets the devices the flags ask
+// for (defaults 2, 1, 2; 0 = none) and --save-dataset writes them.
+func TestSimCommandDeviceFlags(t *testing.T) {
+	for name, c := range map[string]struct {
+		args                []string
+		volumes, nics, lans int
+	}{
+		"defaults": {nil, 2, 1, 2},
+		"custom":   {[]string{"--volumes-per-server", "3", "--nics-per-server", "2", "--lans-per-datacenter", "3"}, 3, 2, 3},
+		"none":     {[]string{"--volumes-per-server", "0", "--nics-per-server", "0", "--lans-per-datacenter", "0"}, 0, 0, 0},
+		"no LANs":  {[]string{"--lans-per-datacenter", "0"}, 2, 0, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "data.json")
+			args := append([]string{"--token", "x", "--datacenters", "2", "--servers-per-datacenter", "3", "--save-dataset", file}, c.args...)
+			r := startSimCmd(t, args...)
+			r.stop(t)
+			f, err := os.Open(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			d, err := sim.LoadDataset(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dc := d.Datacenters[1]
+			if s := dc.Servers[2]; len(s.Volumes) != c.volumes || len(s.NICs) != c.nics || len(dc.LANs) != c.lans {
+				t.Errorf("%d volumes, %d NICs, %d LANs; want %d, %d, %d", len(s.Volumes), len(s.NICs), len(dc.LANs), c.volumes, c.nics, c.lans)
+			}
+		})
+	}
+}
+
+// TestSimCostFlags: the flags show the defaults and 0 turns a cost off,
+// while in Options 0 means the default and a negative value none.
+func TestSimCostFlags(t *testing.T) {
+	for _, c := range []struct {
+		perMB, gateway         time.Duration
+		wantPerMB, wantGateway time.Duration
+	}{
+		{sim.DefaultLatencyPerMB, sim.DefaultGatewayTimeout, sim.DefaultLatencyPerMB, sim.DefaultGatewayTimeout},
+		{0, 0, -1, -1},
+		{time.Second, 90 * time.Second, time.Second, 90 * time.Second},
+	} {
+		f := simFlags{perMB: c.perMB, gateway: c.gateway}
+		perMB, gateway, err := f.costOptions()
+		if err != nil || perMB != c.wantPerMB || gateway != c.wantGateway {
+			t.Errorf("--latency-per-mb %v --gateway-timeout %v: Options %v %v (%v), want %v %v", c.perMB, c.gateway, perMB, gateway, err, c.wantPerMB, c.wantGateway)
+		}
+	}
+	cmd := newSimCmd(Streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard})
+	for flag, want := range map[string]string{"latency-per-mb": "100ms", "gateway-timeout": "1m0s", "volumes-per-server": "2", "nics-per-server": "1", "lans-per-datacenter": "2"} {
+		if got := cmd.Flag(flag).DefValue; got != want {
+			t.Errorf("--%s default %q, want %q", flag, got, want)
+		}
 	}
 }

@@ -87,6 +87,26 @@ func BenchmarkListServersDepth1(b *testing.B) {
 	b.SetBytes(int64(w.n))
 }
 
+// BenchmarkListDatacentersDepth3 is the whole inventory of a 10,000-server
+// account in one compact call, as the product's deep plan asks for it:
+// 500 data centers of 20 servers with the generator's default devices (2
+// volumes and 1 NIC per server, 2 LANs per data center). body-bytes is
+// the size of the answer.
+func BenchmarkListDatacentersDepth3(b *testing.B) {
+	d := Generate(GenerateOptions{Datacenters: 500, ServersPerDatacenter: 20, Seed: 1})
+	s, _ := newTestSim(b, Options{Dataset: d})
+	req := benchRequest("GET", "/cloudapi/v6/datacenters?depth=3&pretty=false")
+	w := &sizer{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		w.n = 0
+		s.ServeHTTP(w, req)
+	}
+	b.SetBytes(int64(w.n))
+	b.ReportMetric(float64(w.n), "body-bytes")
+}
+
 // keeper keeps the last body written.
 type keeper struct {
 	discard

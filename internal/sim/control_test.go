@@ -112,3 +112,39 @@ func TestStatsRouteKeys(t *testing.T) {
 		t.Errorf("Requests %d, want 12", st.Requests)
 	}
 }
+
+// TestStatsBytes: the body bytes sent, in total and by route, for served,
+// failed and not simulated calls alike.
+func TestStatsBytes(t *testing.T) {
+	s, _ := newTestSim(t, Options{})
+	dcID, srvID := defaultIDs(t, "production", "web-1")
+	sizes := map[string]int64{}
+	for _, c := range []struct{ method, target, key string }{
+		{"GET", "/cloudapi/v6/datacenters?depth=3", "GET /datacenters"},
+		{"GET", "/cloudapi/v6/datacenters?depth=1", "GET /datacenters"},
+		{"GET", "/cloudapi/v6/datacenters/" + dcID + "/lans/2", "GET /datacenters/{id}/lans/{id}"},
+		{"POST", "/cloudapi/v6/datacenters/" + dcID + "/servers/" + srvID + "/stop", "POST /datacenters/{id}/servers/{id}/stop"},
+		{"GET", "/cloudapi/v6/ipblocks", "GET /ipblocks"},
+		{"GET", "/cloudapi/v6/datacenters/" + dcID + "/servers/00000000-0000-4000-8000-000000000000", "GET /datacenters/{id}/servers/{id}"},
+	} {
+		rec := do(t, s, c.method, c.target, testToken, "")
+		sizes[c.key] += int64(rec.Body.Len())
+	}
+	unknown := do(t, s, "GET", "/cloudapi/v6/nowhere", testToken, "") // counted in the total only
+	st := s.Stats()
+	var total int64
+	for _, n := range sizes {
+		total += n
+	}
+	if st.Bytes != total+int64(unknown.Body.Len()) {
+		t.Errorf("Bytes %d, want %d", st.Bytes, total+int64(unknown.Body.Len()))
+	}
+	delete(sizes, "POST /datacenters/{id}/servers/{id}/stop") // 202: no body, no entry
+	if diff := cmp.Diff(sizes, st.BytesByRoute); diff != "" {
+		t.Errorf("BytesByRoute (-want +got):\n%s", diff)
+	}
+	s.ResetStats()
+	if st := s.Stats(); st.Bytes != 0 || len(st.BytesByRoute) != 0 {
+		t.Errorf("after reset: %+v", st)
+	}
+}

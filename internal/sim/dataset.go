@@ -7,22 +7,26 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 )
 
-// Dataset is the content of one simulated account: its data centers and
-// their servers, in the order the API lists them.
+// Dataset is the content of one simulated account: its data centers, their
+// servers and the servers' devices, in the order the API lists them.
 type Dataset struct {
 	Datacenters []Datacenter `json:"datacenters"`
 }
 
-// Datacenter is one virtual data center of a Dataset.
+// Datacenter is one virtual data center of a Dataset. Volumes lists the
+// volumes attached to no server; the data center's volumes collection shows
+// them after the attached ones.
 type Datacenter struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Description string          `json:"description,omitempty"`
-	Location    string          `json:"location"`
-	Servers     []DatasetServer `json:"servers"`
+	ID            string                `json:"id"`
+	Name          string                `json:"name"`
+	Description   string                `json:"description,omitempty"`
+	Location      string                `json:"location"`
+	Servers       []DatasetServer       `json:"servers"`
+	Volumes       []DatasetVolume       `json:"volumes,omitempty"`
+	LANs          []DatasetLAN          `json:"lans,omitempty"`
+	Loadbalancers []DatasetLoadbalancer `json:"loadbalancers,omitempty"`
 }
 
 // DatasetServer is one server of a Datacenter. (It is not called Server
@@ -36,6 +40,82 @@ type DatasetServer struct {
 	AvailabilityZone string `json:"availabilityZone,omitempty"`
 	Cores            int32  `json:"cores"`
 	RAM              int32  `json:"ram"` // MB
+
+	Volumes []DatasetVolume `json:"volumes,omitempty"` // attached volumes
+	CDROMs  []DatasetCDROM  `json:"cdroms,omitempty"`  // attached CD-ROM images
+	NICs    []DatasetNIC    `json:"nics,omitempty"`
+	// BootDevice is the id of one of the server's own volumes or CD-ROMs
+	// (properties.bootVolume or properties.bootCdrom); "" = none.
+	BootDevice string `json:"bootDevice,omitempty"`
+}
+
+// DatasetVolume is a storage volume: attached to a server (listed under it)
+// or unattached (listed under its data center).
+type DatasetVolume struct {
+	ID               string  `json:"id"`
+	Name             string  `json:"name"`
+	Type             string  `json:"type"`                       // HDD, SSD, SSD Standard, SSD Premium, DAS (CUBE servers only), ISO
+	Size             float64 `json:"size"`                       // GB
+	AvailabilityZone string  `json:"availabilityZone,omitempty"` // AUTO (default), ZONE_1, ZONE_2, ZONE_3
+	Image            string  `json:"image,omitempty"`            // id of the image the volume was made from
+	LicenceType      string  `json:"licenceType,omitempty"`      // needed when there is no image
+	Bus              string  `json:"bus,omitempty"`              // VIRTIO (default), IDE, UNKNOWN
+	// DeviceNumber is the LUN of an attached volume; 0 = its position
+	// among the server's volumes, from 1. Unattached volumes have none.
+	DeviceNumber int64 `json:"deviceNumber,omitempty"`
+}
+
+// DatasetCDROM is an image of type CDROM attached to a server. The API
+// lists it as an image of the data center's location.
+type DatasetCDROM struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Description  string   `json:"description,omitempty"`
+	Size         float64  `json:"size"`        // GB
+	LicenceType  string   `json:"licenceType"` // UNKNOWN, WINDOWS, ..., LINUX, OTHER
+	ImageAliases []string `json:"imageAliases,omitempty"`
+}
+
+// DatasetNIC is a network interface of a server, connected to one of its
+// data center's LANs.
+type DatasetNIC struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name,omitempty"`
+	MAC            string   `json:"mac,omitempty"` // "" = derived from the id
+	IPs            []string `json:"ips,omitempty"` // IPv4 addresses
+	DHCP           bool     `json:"dhcp"`
+	LAN            int32    `json:"lan"` // id of a LAN of the same data center
+	FirewallActive bool     `json:"firewallActive"`
+	FirewallType   string   `json:"firewallType,omitempty"` // INGRESS (default), EGRESS, BIDIRECTIONAL
+}
+
+// DatasetLAN is a LAN of a data center. Its id is a small integer as a
+// string ("1", "2", ...), unique in the data center, as on the real API.
+type DatasetLAN struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Public bool   `json:"public"`
+	// IPv4CIDRBlock is a private LAN's range (e.g. 10.7.222.0/24); public
+	// LANs have none.
+	IPv4CIDRBlock string              `json:"ipv4CidrBlock,omitempty"`
+	IPFailover    []DatasetIPFailover `json:"ipFailover,omitempty"`
+}
+
+// DatasetIPFailover is one IP failover group of a LAN: an IP and the NIC
+// (connected to the LAN) that currently holds it.
+type DatasetIPFailover struct {
+	IP      string `json:"ip"`
+	NICUUID string `json:"nicUuid"`
+}
+
+// DatasetLoadbalancer is a (legacy) load balancer of a data center,
+// balancing NICs of the data center's servers.
+type DatasetLoadbalancer struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	IP           string   `json:"ip,omitempty"`
+	DHCP         bool     `json:"dhcp"`
+	BalancedNICs []string `json:"balancedNics,omitempty"` // NIC ids
 }
 
 // Server types.
@@ -58,10 +138,26 @@ const (
 	VMSuspended = "SUSPENDED"
 )
 
+// Volume types (the spec's enum).
+const (
+	VolumeHDD         = "HDD"
+	VolumeSSD         = "SSD"
+	VolumeSSDStandard = "SSD Standard"
+	VolumeSSDPremium  = "SSD Premium"
+	VolumeDAS         = "DAS"
+	VolumeISO         = "ISO"
+)
+
+// The spec's enums, for validation and error messages.
 var (
 	serverTypes       = []string{TypeEnterprise, TypeVCPU, TypeCube, TypeGPU}
 	vmStates          = []string{VMNoState, VMRunning, VMBlocked, VMPaused, VMShutdown, VMShutoff, VMCrashed, VMSuspended}
 	availabilityZones = []string{"AUTO", "ZONE_1", "ZONE_2"}
+	volumeTypes       = []string{VolumeHDD, VolumeSSD, VolumeSSDStandard, VolumeSSDPremium, VolumeDAS, VolumeISO}
+	volumeZones       = []string{"AUTO", "ZONE_1", "ZONE_2", "ZONE_3"}
+	volumeBuses       = []string{"VIRTIO", "IDE", "UNKNOWN"}
+	licenceTypes      = []string{"UNKNOWN", "WINDOWS", "WINDOWS2016", "WINDOWS2022", "LINUX", "OTHER"}
+	firewallTypes     = []string{"INGRESS", "EGRESS", "BIDIRECTIONAL"}
 )
 
 // LoadDataset reads a Dataset written by Save (or by hand) and validates it.
@@ -100,9 +196,34 @@ func (d *Dataset) Clone() *Dataset {
 	c := &Dataset{Datacenters: make([]Datacenter, len(d.Datacenters))}
 	for i, dc := range d.Datacenters {
 		dc.Servers = slices.Clone(dc.Servers)
+		for j := range dc.Servers {
+			dc.Servers[j] = dc.Servers[j].clone()
+		}
+		dc.Volumes = slices.Clone(dc.Volumes)
+		dc.LANs = slices.Clone(dc.LANs)
+		for j := range dc.LANs {
+			dc.LANs[j].IPFailover = slices.Clone(dc.LANs[j].IPFailover)
+		}
+		dc.Loadbalancers = slices.Clone(dc.Loadbalancers)
+		for j := range dc.Loadbalancers {
+			dc.Loadbalancers[j].BalancedNICs = slices.Clone(dc.Loadbalancers[j].BalancedNICs)
+		}
 		c.Datacenters[i] = dc
 	}
 	return c
+}
+
+func (s DatasetServer) clone() DatasetServer {
+	s.Volumes = slices.Clone(s.Volumes)
+	s.CDROMs = slices.Clone(s.CDROMs)
+	for i := range s.CDROMs {
+		s.CDROMs[i].ImageAliases = slices.Clone(s.CDROMs[i].ImageAliases)
+	}
+	s.NICs = slices.Clone(s.NICs)
+	for i := range s.NICs {
+		s.NICs[i].IPs = slices.Clone(s.NICs[i].IPs)
+	}
+	return s
 }
 
 // ServerCount is the number of servers across all data centers.
@@ -114,102 +235,16 @@ func (d *Dataset) ServerCount() int {
 	return n
 }
 
-// maxReportedProblems bounds a validation error, so a broken 10,000-server
-// file yields a readable message.
-const maxReportedProblems = 20
-
-// Validate checks that ids are well-formed unique UUIDs (data centers and
-// servers share one id space, as in the API), names and locations are
-// present, and types, vmStates and zones are known. The error lists every
-// problem (up to 20), each naming the offending entry.
-func (d *Dataset) Validate() error {
-	v := validator{seen: make(map[string]string, d.ServerCount()+len(d.Datacenters))}
-	for i := range d.Datacenters {
-		v.datacenter(i, &d.Datacenters[i])
+// VolumeCount is the number of volumes, attached or not.
+func (d *Dataset) VolumeCount() int {
+	n := 0
+	for _, dc := range d.Datacenters {
+		n += len(dc.Volumes)
+		for _, s := range dc.Servers {
+			n += len(s.Volumes)
+		}
 	}
-	return v.err()
-}
-
-type validator struct {
-	seen     map[string]string // lower-case id -> entry that has it
-	problems []string
-	more     int
-}
-
-func (v *validator) addf(format string, args ...any) {
-	if len(v.problems) == maxReportedProblems {
-		v.more++
-		return
-	}
-	v.problems = append(v.problems, fmt.Sprintf(format, args...))
-}
-
-func (v *validator) err() error {
-	if len(v.problems) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("dataset: invalid:")
-	for _, p := range v.problems {
-		b.WriteString("\n  ")
-		b.WriteString(p)
-	}
-	if v.more > 0 {
-		fmt.Fprintf(&b, "\n  ... and %d more problems", v.more)
-	}
-	return errors.New(b.String())
-}
-
-func (v *validator) id(entry, id string) {
-	if !isUUID(id) {
-		v.addf("%s: id %q is not a UUID (want 8-4-4-4-12 hex digits)", entry, id)
-		return
-	}
-	key := strings.ToLower(id)
-	if prev, dup := v.seen[key]; dup {
-		v.addf("%s: id %s is already used by %s", entry, id, prev)
-		return
-	}
-	v.seen[key] = entry
-}
-
-func (v *validator) datacenter(i int, dc *Datacenter) {
-	entry := fmt.Sprintf("datacenters[%d] %q", i, dc.Name)
-	v.id(entry, dc.ID)
-	if strings.TrimSpace(dc.Name) == "" {
-		v.addf("%s: name is missing", entry)
-	}
-	if strings.TrimSpace(dc.Location) == "" {
-		v.addf("%s: location is missing (e.g. de/fra)", entry)
-	}
-	for j := range dc.Servers {
-		v.server(fmt.Sprintf("%s servers[%d] %q", entry, j, dc.Servers[j].Name), &dc.Servers[j])
-	}
-}
-
-func (v *validator) server(entry string, s *DatasetServer) {
-	v.id(entry, s.ID)
-	if strings.TrimSpace(s.Name) == "" {
-		v.addf("%s: name is missing", entry)
-	}
-	if !slices.Contains(serverTypes, s.Type) {
-		v.addf("%s: unknown type %q (want one of %s)", entry, s.Type, strings.Join(serverTypes, ", "))
-	}
-	if !slices.Contains(vmStates, s.VMState) {
-		v.addf("%s: unknown vmState %q (want one of %s)", entry, s.VMState, strings.Join(vmStates, ", "))
-	}
-	if s.AvailabilityZone != "" && !slices.Contains(availabilityZones, s.AvailabilityZone) {
-		v.addf("%s: unknown availabilityZone %q (want one of %s)", entry, s.AvailabilityZone, strings.Join(availabilityZones, ", "))
-	}
-	if s.CPUFamily != "" && (s.Type == TypeCube || s.Type == TypeVCPU) {
-		v.addf("%s: cpuFamily must be empty for %s servers (the API does not report one)", entry, s.Type)
-	}
-	if s.Cores < 1 {
-		v.addf("%s: cores %d: must be at least 1", entry, s.Cores)
-	}
-	if s.RAM < 256 {
-		v.addf("%s: ram %d MB: must be at least 256", entry, s.RAM)
-	}
+	return n
 }
 
 // encodeIndented renders v as indented JSON for the control API.

@@ -10,7 +10,23 @@ type GenerateOptions struct {
 	Datacenters          int
 	ServersPerDatacenter int
 	Seed                 int64
+
+	// Devices, as in Timing: 0 means the default (DefaultVolumesPerServer,
+	// DefaultNICsPerServer, DefaultLANsPerDatacenter: what a real account
+	// looks like) and a negative value means none. Without LANs there are
+	// no NICs, since a NIC needs a LAN.
+	VolumesPerServer  int
+	NICsPerServer     int
+	LANsPerDatacenter int
 }
+
+// Defaults of GenerateOptions: a boot and a data volume, one NIC, and a
+// public and a private LAN per data center.
+const (
+	DefaultVolumesPerServer  = 2
+	DefaultNICsPerServer     = 1
+	DefaultLANsPerDatacenter = 2
+)
 
 // ionosLocations are the real IONOS locations generated data centers cycle
 // through.
@@ -20,10 +36,23 @@ var ionosLocations = []string{"de/fra", "de/txl", "de/fkb", "gb/lhr", "gb/bhx", 
 // the same dataset. Servers are mostly ENTERPRISE and VCPU and RUNNING, some
 // SHUTOFF, with CUBE and GPU servers some of which are SUSPENDED. Names look
 // like dc-0042 and srv-0042-0007 (1-based). Negative sizes count as zero.
+//
+// Each server's first volume is its boot volume, made from a public image
+// (a DAS volume on CUBE servers); the others are blank data volumes. The
+// first LAN of a data center is public, the others private. The ids of data
+// centers and servers depend only on the seed and the sizes: devices are
+// drawn from a source seeded by their owner's id, so asking for more or
+// fewer devices changes no data center or server.
 func Generate(o GenerateOptions) *Dataset {
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed_10_05))
 	ndc := max(o.Datacenters, 0)
 	nsrv := max(o.ServersPerDatacenter, 0)
+	shape := deviceShape{
+		volumes: countOption(o.VolumesPerServer, DefaultVolumesPerServer),
+		nics:    countOption(o.NICsPerServer, DefaultNICsPerServer),
+		lans:    countOption(o.LANsPerDatacenter, DefaultLANsPerDatacenter),
+	}
+	gen := newDeviceGenerator(shape)
 	d := &Dataset{Datacenters: make([]Datacenter, ndc)}
 	for i := range d.Datacenters {
 		loc := ionosLocations[i%len(ionosLocations)]
@@ -34,12 +63,28 @@ func Generate(o GenerateOptions) *Dataset {
 			Location:    loc,
 			Servers:     make([]DatasetServer, nsrv),
 		}
+		gen.src.seedFrom(dc.ID)
+		var ranges []privateRange
+		dc.LANs, ranges = generateLANs(gen.src, shape.lans, nsrv)
 		for j := range dc.Servers {
-			dc.Servers[j] = generateServer(rng, i, j)
+			s := generateServer(rng, i, j)
+			gen.devices(&s, &dc, ranges, j)
+			dc.Servers[j] = s
 		}
 		d.Datacenters[i] = dc
 	}
 	return d
+}
+
+// countOption resolves a device count: 0 is the default, negative is none.
+func countOption(n, def int) int {
+	switch {
+	case n < 0:
+		return 0
+	case n == 0:
+		return def
+	}
+	return n
 }
 
 // generateServer draws one server. The weights keep the account realistic:

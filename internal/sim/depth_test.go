@@ -2,7 +2,10 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // isRef reports whether v is a bare reference {id,type,href}.
@@ -48,8 +51,9 @@ func TestDepthDatacenters(t *testing.T) {
 		t.Errorf("depth=3: a server's nics should be a collection reference")
 	}
 	d4 := get(t, s, base+"?depth=4")
-	if items := path(t, d4, "items", 0, "entities", "servers", "items", 0, "entities", "nics", "items"); len(items.([]any)) != 0 {
-		t.Errorf("depth=4: nics items %v, want []", items)
+	nics := path(t, d4, "items", 0, "entities", "servers", "items", 0, "entities", "nics", "items").([]any)
+	if len(nics) != 2 || !isRef(nics[0]) {
+		t.Errorf("depth=4: web-1's nics items %v, want 2 references", nics)
 	}
 }
 
@@ -130,5 +134,125 @@ func TestETagHeader(t *testing.T) {
 	}
 	if h := do(t, s, "GET", target+"?depth=1", testToken, "").Header().Get("ETag"); h != "" {
 		t.Errorf("ETag %q sent with depth", h)
+	}
+}
+
+// TestDepthServerDevices: a server's boot device is a reference at every
+// depth; its volumes, CD-ROMs and NICs follow the depth rules, and NICs
+// have their own (empty) firewall rules and flow logs.
+func TestDepthServerDevices(t *testing.T) {
+	s, _ := newTestSim(t, Options{})
+	dcID, srvID := defaultIDs(t, "production", "web-1")
+	srv := "/cloudapi/v6/datacenters/" + dcID + "/servers/" + srvID
+	bootID := nameUUID("default-dataset", "production", "web-1", "volume", "boot")
+
+	d0 := get(t, s, srv)
+	boot := path(t, d0, "properties", "bootVolume")
+	want := map[string]any{"id": bootID, "type": "volume", "href": "http://example.com/cloudapi/v6/datacenters/" + dcID + "/volumes/" + bootID}
+	if diff := cmp.Diff(want, boot); diff != "" {
+		t.Errorf("bootVolume (-want +got):\n%s", diff)
+	}
+	for _, e := range []string{"volumes", "cdroms", "nics"} {
+		if !isRef(path(t, d0, "entities", e)) {
+			t.Errorf("depth=0: %s is not a collection reference", e)
+		}
+	}
+	d1 := get(t, s, srv+"?depth=1")
+	if vols := path(t, d1, "entities", "volumes", "items").([]any); len(vols) != 1 || !isRef(vols[0]) {
+		t.Errorf("depth=1: volumes %v, want one reference", vols)
+	}
+	if cds := path(t, d1, "entities", "cdroms", "items").([]any); len(cds) != 0 {
+		t.Errorf("depth=1: cdroms %v, want none", cds)
+	}
+	d2 := get(t, s, srv+"?depth=2")
+	vol := path(t, d2, "entities", "volumes", "items", 0)
+	if path(t, vol, "properties", "bootServer") != srvID || path(t, vol, "properties", "bootOrder") != "PRIMARY" ||
+		path(t, vol, "properties", "deviceNumber") != float64(1) {
+		t.Errorf("depth=2: boot volume %v", path(t, vol, "properties"))
+	}
+	if _, ok := vol.(map[string]any)["entities"]; ok {
+		t.Error("a volume has entities")
+	}
+	nic := path(t, d2, "entities", "nics", "items", 0)
+	if path(t, nic, "properties", "lan") != float64(1) || !isRef(path(t, nic, "entities", "firewallrules")) {
+		t.Errorf("depth=2: NIC %v", nic)
+	}
+	d3 := get(t, s, srv+"?depth=3")
+	for _, e := range []string{"firewallrules", "flowlogs"} {
+		if items := path(t, d3, "entities", "nics", "items", 0, "entities", e, "items").([]any); len(items) != 0 {
+			t.Errorf("depth=3: %s %v, want none", e, items)
+		}
+	}
+
+	stagingID, batchID := defaultIDs(t, "staging", "batch-worker")
+	batch := get(t, s, "/cloudapi/v6/datacenters/"+stagingID+"/servers/"+batchID+"?depth=2")
+	props := path(t, batch, "properties").(map[string]any)
+	cdID := nameUUID("default-dataset", "staging", "batch-worker", "cdrom", netinstISO.Name)
+	if _, ok := props["bootVolume"]; ok || path(t, props, "bootCdrom", "href") != "http://example.com/cloudapi/v6/images/"+cdID {
+		t.Errorf("batch-worker boots from %v", props)
+	}
+	if cd := path(t, batch, "entities", "cdroms", "items", 0); path(t, cd, "type") != "image" || path(t, cd, "properties", "imageType") != "CDROM" {
+		t.Errorf("CD-ROM %v", cd)
+	}
+}
+
+// TestDepthLANsAndLoadbalancers: a LAN lists its NICs, a load balancer its
+// balanced NICs, both with the NIC's own (server) href.
+func TestDepthLANsAndLoadbalancers(t *testing.T) {
+	s, _ := newTestSim(t, Options{})
+	dcID, srvID := defaultIDs(t, "production", "web-1")
+	dc := "/cloudapi/v6/datacenters/" + dcID
+	lan0 := get(t, s, dc+"/lans/1")
+	if path(t, lan0, "properties", "public") != true || path(t, lan0, "properties", "ipv4CidrBlock") != nil || !isRef(path(t, lan0, "entities", "nics")) {
+		t.Errorf("LAN 1 at depth 0: %v", lan0)
+	}
+	lan1 := get(t, s, dc+"/lans/1?depth=1")
+	nics := path(t, lan1, "entities", "nics", "items").([]any)
+	if len(nics) != 2 || !isRef(nics[0]) { // web-1's and web-2's first NICs
+		t.Errorf("public LAN NICs: %v, want two references", nics)
+	}
+	if !strings.Contains(path(t, nics[0], "href").(string), "/servers/"+srvID+"/nics/") {
+		t.Errorf("LAN NIC href %v is not the server's", path(t, nics[0], "href"))
+	}
+	private := get(t, s, dc+"/lans/2?depth=2")
+	if n := len(path(t, private, "entities", "nics", "items").([]any)); n != 5 {
+		t.Errorf("private LAN has %d NICs, want 5 (every production server)", n)
+	}
+	lbs := get(t, s, dc+"/loadbalancers?depth=2")
+	balanced := path(t, lbs, "items", 0, "entities", "balancednics", "items").([]any)
+	if len(balanced) != 2 || !isRef(balanced[0]) {
+		t.Errorf("balanced NICs %v, want two references", balanced)
+	}
+}
+
+// TestDepthDatacentersInlinesDevices: at depth 3 every data center inlines
+// its servers (entities as references) and its volumes, LANs and load
+// balancers with their properties, as a real depth-3 answer does.
+func TestDepthDatacentersInlinesDevices(t *testing.T) {
+	s, _ := newTestSim(t, Options{})
+	m := get(t, s, "/cloudapi/v6/datacenters?depth=3")
+	wantVolumes := []int{8, 5, 8} // attached and unattached
+	for i, dc := range path(t, m, "items").([]any) {
+		ents := path(t, dc, "entities")
+		srv := path(t, ents, "servers", "items", 0)
+		if _, ok := path(t, srv, "properties").(map[string]any)["name"]; !ok || !isRef(path(t, srv, "entities", "volumes")) {
+			t.Errorf("dc %d: server %v", i, srv)
+		}
+		vols := path(t, ents, "volumes", "items").([]any)
+		if len(vols) != wantVolumes[i] || path(t, vols[0], "properties", "size") == nil {
+			t.Errorf("dc %d: %d volumes (want %d), first %v", i, len(vols), wantVolumes[i], vols[0])
+		}
+		lans := path(t, ents, "lans", "items").([]any)
+		if len(lans) != 2 || path(t, lans[1], "properties", "name") != "backend" || !isRef(path(t, lans[1], "entities", "nics")) {
+			t.Errorf("dc %d: LANs %v", i, lans)
+		}
+		for _, e := range []string{"networkloadbalancers", "natgateways"} {
+			if items := path(t, ents, e, "items").([]any); len(items) != 0 {
+				t.Errorf("dc %d: %s %v", i, e, items)
+			}
+		}
+	}
+	if lb := path(t, m, "items", 0, "entities", "loadbalancers", "items", 0); path(t, lb, "properties", "name") != "web-lb" {
+		t.Errorf("production's load balancer %v", lb)
 	}
 }

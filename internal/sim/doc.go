@@ -1,8 +1,10 @@
 // Package sim is an in-process simulator of the IONOS Cloud API v6 for the
-// compute operations ionos-mcp uses: data centers, servers, the five power
-// actions and the asynchronous requests they create. It lets the product, its
-// demo and its tests run with no account and no network, and lets agent
-// developers rehearse rate limits, slow requests and failures.
+// compute operations ionos-mcp uses: data centers, servers and their
+// volumes, CD-ROMs and NICs, LANs, load balancers, the five power actions
+// and the asynchronous requests they create. It lets the product, its demo
+// and its tests run with no account and no network, and lets agent
+// developers rehearse rate limits, slow requests, large answers and
+// failures.
 //
 // A Simulator is an http.Handler serving /cloudapi/v6/... (the API) and
 // /_sim/... (a control API for faults, statistics and the dataset). Start runs
@@ -18,13 +20,48 @@
 // ManualClock and never sleep. State is derived lazily: every call applies the
 // effects whose time has passed, so there are no goroutines or timers.
 //
+// Reads are simulated for everything the dataset holds; writes only for the
+// power actions. A method and path the spec has and the simulator does not
+// model answer 501 (see specRoutes, generated from the spec copy).
+//
 // # Depth
 //
 // A top-level collection at depth d renders its items as objects at depth d-1.
 // An object at depth k<0 is a reference {id,type,href}; at k>=0 it has
 // metadata and properties, and its entities are nested collections at depth
 // k-1. A nested collection at depth j<0 is {id,type,href}; at j>=0 it also has
-// items rendered at depth j-1. Nested collections are not paged.
+// items rendered at depth j-1. Nested collections are not paged. Entities:
+// data center: servers, volumes, loadbalancers, lans, networkloadbalancers,
+// natgateways (the last two always empty); server: cdroms, volumes, nics;
+// NIC: firewallrules, flowlogs (always empty); LAN: nics; load balancer:
+// balancednics; volumes and images have none. A server's bootVolume or
+// bootCdrom is a reference at every depth. A NIC always has its server's
+// href, wherever it is listed.
+//
+// # List parameters
+//
+// Every top-level collection takes offset and limit, and the parameters
+// sdk-go's builders send: maxResults=N, filter.<property>=<value> and
+// orderBy=<property>. They apply in this order: maxResults keeps the first
+// N items of the stored order; every filter must hold (a property name and
+// value match ignoring case, the value as a substring of the property's
+// string form, metadata fields when properties have none of the name; a
+// property the resource does not have, or a null, matches nothing);
+// orderBy sorts ascending (numbers by value, strings ignoring case, nulls
+// last, ties in stored order; an unknown property is a 422); offset and
+// limit take the page; _links keep every parameter. On /requests the
+// filters the spec lists keep their meaning (filter.status,
+// filter.createdAfter and filter.createdBefore at any depth, the others
+// only with depth > 0).
+//
+// # Costs
+//
+// An answer costs its latency faults plus its body's size times
+// Options.LatencyPerMB (MB = 1,000,000 bytes), in real time. Latency faults
+// hold a call before it runs (a client that gives up meanwhile had nothing
+// executed); the size cost holds the rendered answer, outside the account's
+// lock. Past Options.GatewayTimeout the client gets a gateway's HTML 504
+// once the timeout has passed, and a POST behind it was executed.
 //
 // # Error codes
 //
@@ -35,17 +72,22 @@
 //
 //	400  "100"  a query parameter is not a number/boolean, bad filter date, body is not JSON
 //	401  "315"  Unauthorized
-//	404  "309"  Resource does not exist (unknown or malformed id, unknown path)
-//	405  "101"  method not allowed on a known path (Allow header lists the right one)
+//	404  "309"  Resource does not exist (unknown or malformed id, a path the spec does not have)
+//	405  "101"  a method the spec does not have on the path (Allow lists the spec's)
 //	413  "102"  body larger than Options.MaxBodyBytes
-//	422  "200"  depth, offset, limit or filter.status outside its range
+//	422  "200"  depth, offset, limit, maxResults, orderBy or filter.status outside its range
 //	429  "429"  Too many requests (rate limit or injected; Retry-After in seconds)
+//	501  "501"  a method and path of the spec the simulator does not model
 //	5xx  "5xx"  injected status faults (code = status); 500 for a recovered panic
 //	            ("[VDC-5-0] An unexpected error occurred"); 504 when a client
-//	            cancels a call that a latency fault holds
+//	            cancels a call the simulator holds
+//
+// The gateway timeout's 504 and the html502 fault's 502 are HTML pages, as
+// a load balancer sends them.
 //
 // # Concurrency
 //
 // A Simulator is safe for concurrent use. Each account has its own lock; reads
-// take a read lock unless some asynchronous effect has become due.
+// take a read lock unless some asynchronous effect has become due. Statistics
+// are atomic counters.
 package sim

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -28,8 +29,25 @@ var (
 	errNotFound     = &apiError{http.StatusNotFound, codeNotFound, "Resource does not exist"}
 	errTooMany      = &apiError{http.StatusTooManyRequests, codeTooMany, "Too many requests"}
 	errInternal     = &apiError{http.StatusInternalServerError, "500", msgFailed}
-	errCancelled    = &apiError{http.StatusGatewayTimeout, "504", "Gateway Timeout: the call was cancelled while a latency fault delayed it"}
+	errCancelled    = &apiError{http.StatusGatewayTimeout, "504", "Gateway Timeout: the call was cancelled while the simulator held it (latency or answer size)"}
 )
+
+// codeNotImplemented answers what the API has and the simulator does not model.
+const codeNotImplemented = "501"
+
+// simulatedSummary is what 501 answers say the simulator does model.
+const simulatedSummary = "It models GET of data centers, servers, volumes, CD-ROMs (and their images), NICs, LANs, " +
+	"load balancers and requests, with empty firewall rules, flow logs, NAT gateways and network load balancers, " +
+	"and the five power actions POST /datacenters/{datacenterId}/servers/{serverId}/start, stop, reboot, suspend " +
+	"and resume; see docs/simulator.md"
+
+// notImplemented is the 501 for a method and path of the spec that the
+// simulator does not model, never a 404 that would claim the resource is
+// missing.
+func notImplemented(method, specPath string) *apiError {
+	return &apiError{http.StatusNotImplemented, codeNotImplemented,
+		fmt.Sprintf("The IONOS Cloud API simulator does not model %s %s. %s", method, specPath, simulatedSummary)}
+}
 
 func badRequest(msg string) *apiError {
 	return &apiError{http.StatusBadRequest, codeBadRequest, msg}

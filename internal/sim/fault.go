@@ -40,6 +40,7 @@ type Fault struct {
 	Kind        FaultKind     `json:"kind"`
 	Method      string        `json:"method,omitempty"`      // "" = any; else GET, POST, ...
 	Path        string        `json:"path,omitempty"`        // glob on the path after /cloudapi/v6; "*" matches any run of characters, "/" included; "" = any
+	MinDepth    int           `json:"minDepth,omitempty"`    // match only calls whose depth query parameter is at least this; 0 = any
 	Probability float64       `json:"probability,omitempty"` // 0..1; 0 = always
 	Count       int           `json:"count,omitempty"`       // fire at most this many times; 0 = unlimited
 	Fired       int           `json:"fired"`                 // how many times it fired
@@ -106,6 +107,8 @@ func (f Fault) Validate() error {
 		return fmt.Errorf("fault kind %q: want one of latency, status, html502, drop, fail", f.Kind)
 	case f.Method != "" && !validMethod(f.Method):
 		return fmt.Errorf("fault method %q: want GET, POST, PUT, PATCH, DELETE or empty for any", f.Method)
+	case f.MinDepth < 0 || f.MinDepth > maxDepth:
+		return fmt.Errorf("fault min-depth %d: want 0..%d (0 = any depth)", f.MinDepth, maxDepth)
 	case f.Probability < 0 || f.Probability > 1:
 		return fmt.Errorf("fault probability %v: want 0..1 (0 = always)", f.Probability)
 	case f.Count < 0 || f.Fired < 0:
@@ -142,9 +145,11 @@ func validMethod(m string) bool {
 //	kind=html502,method=POST,count=1
 //	kind=drop,after=true,count=1
 //	kind=fail,count=2
+//	kind=latency,latency=2m,method=GET,path=/datacenters,min-depth=3
 //
-// Keys: kind, method, path, p (or probability), count, status, retry-after
-// (or retryAfter), latency, jitter, after. Paths cannot contain commas.
+// Keys: kind, method, path, min-depth (or minDepth), p (or probability),
+// count, status, retry-after (or retryAfter), latency, jitter, after.
+// Paths cannot contain commas.
 func ParseFault(spec string) (Fault, error) {
 	var f Fault
 	if strings.TrimSpace(spec) == "" {
@@ -174,6 +179,8 @@ func (f *Fault) set(k, v string) error {
 		f.Method = strings.ToUpper(v)
 	case "path":
 		f.Path = v
+	case "min-depth", "mindepth":
+		f.MinDepth, err = strconv.Atoi(v)
 	case "p", "probability":
 		f.Probability, err = strconv.ParseFloat(v, 64)
 	case "count":
@@ -189,7 +196,7 @@ func (f *Fault) set(k, v string) error {
 	case "after":
 		f.After, err = strconv.ParseBool(v)
 	default:
-		return fmt.Errorf("unknown key %q (want kind, method, path, p, count, status, retry-after, latency, jitter, after)", k)
+		return fmt.Errorf("unknown key %q (want kind, method, path, min-depth, p, count, status, retry-after, latency, jitter, after)", k)
 	}
 	if err != nil {
 		return fmt.Errorf("bad value %q for %s: %w", v, k, err)
@@ -207,6 +214,7 @@ func (f Fault) String() string {
 	}
 	add(f.Method != "", "method="+f.Method)
 	add(f.Path != "", "path="+f.Path)
+	add(f.MinDepth != 0, "min-depth="+strconv.Itoa(f.MinDepth))
 	add(f.Probability != 0, "p="+strconv.FormatFloat(f.Probability, 'g', -1, 64))
 	add(f.Count != 0, "count="+strconv.Itoa(f.Count))
 	add(f.Status != 0, "status="+strconv.Itoa(f.Status))
@@ -218,8 +226,12 @@ func (f Fault) String() string {
 }
 
 // matches reports whether f applies to a call, ignoring count and chance.
-func (f *Fault) matches(method, path string) bool {
+// depth is the call's depth parameter (0 when absent or not a number).
+func (f *Fault) matches(method, path string, depth int) bool {
 	if f.Method != "" && f.Method != method {
+		return false
+	}
+	if depth < f.MinDepth {
 		return false
 	}
 	return f.Path == "" || globMatch(f.Path, path)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -216,4 +217,55 @@ func TestFaultLatencyCancelled(t *testing.T) {
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
 	checkError(t, rec, 504, "504")
+}
+
+// TestFaultMinDepth: a fault with min-depth hits only calls whose depth is
+// at least that: every deep listing hangs while per-data-center listings at
+// depth 1 stay fast.
+func TestFaultMinDepth(t *testing.T) {
+	f, err := ParseFault("kind=latency,latency=2m,method=GET,path=/datacenters,min-depth=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, rec := costSim(t, Options{Faults: []Fault{f, {Kind: FaultStatus, Status: 503, MinDepth: 5}}, GatewayTimeout: -1})
+	dcID, _ := defaultIDs(t, "production", "")
+	cases := []struct {
+		target string
+		held   time.Duration
+		status int
+	}{
+		{"/cloudapi/v6/datacenters?depth=3", 2 * time.Minute, 200},
+		{"/cloudapi/v6/datacenters?depth=4&pretty=false", 2 * time.Minute, 200},
+		{"/cloudapi/v6/datacenters?depth=2", 0, 200},
+		{"/cloudapi/v6/datacenters", 0, 200},
+		{"/cloudapi/v6/datacenters?depth=x", 0, 400},
+		{"/cloudapi/v6/datacenters/" + dcID + "/servers?depth=3", 0, 200},
+		{"/cloudapi/v6/datacenters/" + dcID + "/servers?depth=5", 0, 503},
+	}
+	for _, c := range cases {
+		rec.asked = nil
+		resp := do(t, s, "GET", c.target, testToken, "")
+		if resp.Code != c.status || rec.total() != c.held {
+			t.Errorf("%s: %d held %v, want %d held %v", c.target, resp.Code, rec.total(), c.status, c.held)
+		}
+	}
+	if got := s.Faults()[0].Fired; got != 2 {
+		t.Errorf("min-depth fault fired %d times, want 2", got)
+	}
+}
+
+func TestFaultMinDepthSyntax(t *testing.T) {
+	f, err := ParseFault("kind=status,status=503,minDepth=3")
+	if err != nil || f.MinDepth != 3 || f.String() != "kind=status,min-depth=3,status=503" {
+		t.Errorf("%+v %q %v", f, f.String(), err)
+	}
+	for _, bad := range []string{"kind=status,status=503,min-depth=11", "kind=status,status=503,min-depth=-1", "kind=status,status=503,min-depth=deep"} {
+		if _, err := ParseFault(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	var back Fault
+	if err := json.Unmarshal([]byte(`{"kind":"latency","latency":"1m","minDepth":3}`), &back); err != nil || back.MinDepth != 3 {
+		t.Errorf("JSON minDepth: %+v %v", back, err)
+	}
 }

@@ -1,10 +1,12 @@
 package sim
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,16 +70,18 @@ type decision struct {
 // delay; the first status/html502/drop fault that fires decides the answer;
 // a fail fault only applies to power actions. A fault's dice are rolled only
 // when it matches, so a seeded run repeats as long as the calls do.
-func (fs *faultSet) decide(method, path string, isAction bool) decision {
+// rawQuery is read only for the depth, and only when the call has faults.
+func (fs *faultSet) decide(method, path, rawQuery string, isAction bool) decision {
 	var d decision
 	if !fs.active.Load() {
 		return d
 	}
+	depth := queryDepth(rawQuery)
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i := range fs.list {
 		f := &fs.list[i]
-		if !fs.wants(f, &d, method, path, isAction) || !fs.fires(f) {
+		if !fs.wants(f, &d, method, path, depth, isAction) || !fs.fires(f) {
 			continue
 		}
 		f.Fired++
@@ -95,11 +99,11 @@ func (fs *faultSet) decide(method, path string, isAction bool) decision {
 }
 
 // wants reports whether f is a candidate for this call.
-func (fs *faultSet) wants(f *Fault, d *decision, method, path string, isAction bool) bool {
+func (fs *faultSet) wants(f *Fault, d *decision, method, path string, depth int, isAction bool) bool {
 	if f.Count > 0 && f.Fired >= f.Count {
 		return false
 	}
-	if !f.matches(method, path) {
+	if !f.matches(method, path, depth) {
 		return false
 	}
 	switch f.Kind {
@@ -118,6 +122,23 @@ func (fs *faultSet) fires(f *Fault) bool {
 	return fs.rng.Float64() < f.Probability
 }
 
+// queryDepth is the depth parameter of a query string, 0 when it is absent
+// or not a number (such a call is answered 400 anyway).
+func queryDepth(rawQuery string) int {
+	if !strings.Contains(rawQuery, "depth") {
+		return 0
+	}
+	vals, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(vals.Get("depth")))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
 // delay is Latency ± uniform Jitter, never negative.
 func (fs *faultSet) delay(f *Fault) time.Duration {
 	d := f.Latency
@@ -125,21 +146,4 @@ func (fs *faultSet) delay(f *Fault) time.Duration {
 		d += time.Duration((fs.rng.Float64()*2 - 1) * float64(f.Jitter))
 	}
 	return max(d, 0)
-}
-
-// sleep waits d unless ctx ends first; it reports whether the full delay
-// passed. Latency is real time even with a ManualClock: it models the
-// network, which the simulated clock does not govern.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -62,13 +62,14 @@ func (s *Simulator) recovered(w *statusWriter, r *http.Request, v any) {
 
 // serveAPI runs one API call through authentication, rate limiting and the
 // faults before the endpoint itself.
-func (s *Simulator) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
+func (s *Simulator) serveAPI(w *statusWriter, r *http.Request, path string) {
 	rt := parseRoute(path)
 	s.stats.count(r.Method, rt)
+	defer func() { s.stats.sent(r.Method, rt, w.written) }()
 	h := w.Header()
 	if rt.kind == routeInfo {
 		s.setNominalRateHeaders(h)
-		s.handle(w, r, call{route: rt})
+		s.handle(r, call{route: rt, h: h, jw: &jsonWriter{}}).send(w)
 		return
 	}
 	a := s.authenticate(r)
@@ -81,41 +82,76 @@ func (s *Simulator) serveAPI(w http.ResponseWriter, r *http.Request, path string
 		writeError(w, errTooMany)
 		return
 	}
-	d := s.faults.decide(r.Method, path, rt.kind == routeAction && r.Method == http.MethodPost)
-	if !sleep(r.Context(), d.latency) {
+	d := s.faults.decide(r.Method, path, r.URL.RawQuery, rt.kind == routeAction && r.Method == http.MethodPost)
+	s.answer(w, r, call{acct: a, route: rt, fail: d.fail, h: h}, d)
+}
+
+// answer runs a call the way the platform costs it: latency faults hold it
+// on its way in (a client that gives up meanwhile had nothing executed);
+// the endpoint renders its reply; the reply is held for what its size
+// costs before it is sent. When latency and size together pass the gateway
+// timeout, the client gets the gateway's 504 once the timeout has passed,
+// and a POST was executed all the same. Every call sleeps on its own, after
+// the account's lock is released, so it delays no one else.
+func (s *Simulator) answer(w http.ResponseWriter, r *http.Request, c call, d decision) {
+	ctx := r.Context()
+	in := s.cost.upTo(d.latency)
+	if !s.sleep(ctx, in) {
 		// The client gave up while we were "slow". Answer anyway (it is
 		// most likely gone) so that no path ends in an empty 200.
 		writeError(w, errCancelled)
 		return
 	}
-	c := call{acct: a, route: rt, fail: d.fail}
-	if d.respond != nil {
-		s.injectResponse(w, r, c, d.respond)
+	c.jw = s.getWriter()
+	defer s.putWriter(c.jw)
+	rep, ok := s.produce(w, r, c, d)
+	if !ok {
+		return // the connection was dropped
+	}
+	total := d.latency + s.cost.ofBody(len(rep.body))
+	if s.cost.timesOut(total) {
+		if !s.sleep(ctx, s.cost.gateway-in) {
+			writeError(w, errCancelled)
+			return
+		}
+		writeHTML504(w)
 		return
 	}
-	s.handle(w, r, c)
+	if !s.sleep(ctx, total-in) {
+		writeError(w, errCancelled)
+		return
+	}
+	rep.send(w)
 }
 
-// injectResponse answers as a faulty platform would.
-func (s *Simulator) injectResponse(w http.ResponseWriter, r *http.Request, c call, f *Fault) {
+// produce runs the endpoint, or does what a fault wants instead. It
+// reports false when it dropped the connection.
+func (s *Simulator) produce(w http.ResponseWriter, r *http.Request, c call, d decision) (reply, bool) {
+	f := d.respond
+	if f == nil {
+		return s.handle(r, c), true
+	}
 	s.log.Debug("sim: fault fired", "fault", f.String(), "method", r.Method, "path", r.URL.Path)
 	switch f.Kind {
 	case FaultStatus:
 		if f.RetryAfter > 0 {
-			w.Header().Set(hdrRetryAfter, strconv.Itoa(f.RetryAfter))
+			c.h.Set(hdrRetryAfter, strconv.Itoa(f.RetryAfter))
 		}
-		writeError(w, statusError(f.Status))
+		return statusError(f.Status).reply(), true
 	case FaultHTML502:
 		if r.Method == http.MethodPost {
-			s.handle(newDiscardWriter(), r, c)
+			s.handle(r, c) // the write happens; its answer is lost
 		}
-		writeHTML502(w)
-	case FaultDrop:
-		if f.After {
-			s.handle(newDiscardWriter(), r, c)
-		}
-		dropConnection(w)
+		return html502(c.h), true
 	}
+	if f.After { // FaultDrop
+		s.handle(r, c)
+	}
+	if s.cost.timesOut(d.latency) {
+		return reply{}, true // the gateway answers first
+	}
+	dropConnection(w)
+	return reply{}, false
 }
 
 // dropConnection closes the connection without an answer. Where the writer
@@ -135,60 +171,63 @@ type call struct {
 	route route
 	fail  bool // a "fail" fault applies
 	q     query
-	base  string // scheme://host/cloudapi/v6
+	base  string      // scheme://host/cloudapi/v6
+	h     http.Header // the answer's headers
+	jw    *jsonWriter // the buffer the answer is rendered into
 }
 
 // handle validates the call and runs its endpoint.
-func (s *Simulator) handle(w http.ResponseWriter, r *http.Request, c call) {
-	if c.route.kind == routeNone {
-		writeError(w, errNotFound)
-		return
-	}
-	if want := c.route.method(); r.Method != want {
-		w.Header().Set("Allow", want)
-		writeError(w, &apiError{http.StatusMethodNotAllowed, codeBadMethod,
-			fmt.Sprintf("Method %s is not allowed on this resource; use %s", r.Method, want)})
-		return
+func (s *Simulator) handle(r *http.Request, c call) reply {
+	if e := endpointError(c.h, r.Method, c.route); e != nil {
+		return e.reply()
 	}
 	if r.ContentLength > s.maxBody {
-		writeError(w, tooLarge(s.maxBody))
-		return
+		return tooLarge(s.maxBody).reply()
 	}
-	q, qerr := parseQuery(r.URL.RawQuery, c.route.paged())
+	q, qerr := parseQuery(r.URL.RawQuery, c.route.kind.paged())
 	if qerr != nil {
-		writeError(w, qerr)
-		return
+		return qerr.reply()
 	}
 	if c.route.badID {
-		writeError(w, errNotFound)
-		return
+		return errNotFound.reply()
 	}
 	c.q = q
 	c.base = baseURL(r)
-	s.dispatch(w, r, c)
+	return s.dispatch(r, c)
 }
 
-func (s *Simulator) dispatch(w http.ResponseWriter, r *http.Request, c call) {
+// endpointError answers a call the simulator does not serve: 404 for a
+// path the API does not have, 405 for a method the API does not take there
+// (Allow lists the ones it does), 501 for what the API has and the
+// simulator does not model. nil: the simulator serves the call.
+func endpointError(h http.Header, method string, r route) *apiError {
+	switch {
+	case r.serves(method):
+		return nil
+	case r.spec == nil:
+		return errNotFound
+	case !r.spec.has(method):
+		h.Set("Allow", r.spec.allow())
+		return &apiError{http.StatusMethodNotAllowed, codeBadMethod,
+			fmt.Sprintf("Method %s is not allowed on this resource; use %s", method, r.spec.allow())}
+	}
+	return notImplemented(method, r.spec.path)
+}
+
+func (s *Simulator) dispatch(r *http.Request, c call) reply {
 	switch c.route.kind {
 	case routeInfo:
-		s.getInfo(w, c)
-	case routeDatacenters:
-		s.listDatacenters(w, c)
-	case routeDatacenter:
-		s.getDatacenter(w, c)
-	case routeServers:
-		s.listServers(w, c)
-	case routeServer:
-		s.getServer(w, c)
+		return s.getInfo(c)
 	case routeAction:
-		s.postAction(w, r, c)
+		return s.postAction(r, c)
 	case routeRequests:
-		s.listRequests(w, c)
+		return s.listRequests(c)
 	case routeRequest:
-		s.getRequest(w, c)
+		return s.getRequest(c)
 	case routeRequestStatus:
-		s.getRequestStatus(w, c)
+		return s.getRequestStatus(c)
 	}
+	return s.respond(c, readers[c.route.kind])
 }
 
 // baseURL is the API root as this client addressed it, so hrefs and

@@ -13,11 +13,10 @@ import (
 // postAction accepts a power action: 202, no body, and a Location to poll.
 // Whether the action can succeed is not checked here: like the real API,
 // the simulator accepts wrong pairings and fails the request later.
-func (s *Simulator) postAction(w http.ResponseWriter, r *http.Request, c call) {
+func (s *Simulator) postAction(r *http.Request, c call) reply {
 	body, berr := readBody(r, s.maxBody)
 	if berr != nil {
-		writeError(w, berr)
-		return
+		return berr.reply()
 	}
 	in := actionInput{
 		act:     c.route.act,
@@ -29,11 +28,10 @@ func (s *Simulator) postAction(w http.ResponseWriter, r *http.Request, c call) {
 	}
 	id, ok := s.execute(c, in)
 	if !ok {
-		writeError(w, errNotFound)
-		return
+		return errNotFound.reply()
 	}
-	w.Header()["Location"] = []string{c.base + "/requests/" + id + "/status"}
-	w.WriteHeader(http.StatusAccepted)
+	c.h["Location"] = []string{c.base + "/requests/" + id + "/status"}
+	return reply{status: http.StatusAccepted}
 }
 
 // execute creates the request under the account's lock and records the

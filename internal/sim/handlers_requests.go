@@ -2,13 +2,13 @@ package sim
 
 import (
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
 
-func (s *Simulator) getRequest(w http.ResponseWriter, c call) {
-	s.respond(w, c, func(r *renderer, a *account) (string, *apiError) {
+func (s *Simulator) getRequest(c call) reply {
+	return s.respond(c, func(c call, r *renderer, a *account) (string, *apiError) {
 		q := a.reqByID[c.route.reqID]
 		if q == nil {
 			return "", errNotFound
@@ -20,8 +20,8 @@ func (s *Simulator) getRequest(w http.ResponseWriter, c call) {
 
 // getRequestStatus always renders the status in full: it is what clients
 // poll, and sdk-go asks for it with depth=0.
-func (s *Simulator) getRequestStatus(w http.ResponseWriter, c call) {
-	s.respond(w, c, func(r *renderer, a *account) (string, *apiError) {
+func (s *Simulator) getRequestStatus(c call) reply {
+	return s.respond(c, func(c call, r *renderer, a *account) (string, *apiError) {
 		q := a.reqByID[c.route.reqID]
 		if q == nil {
 			return "", errNotFound
@@ -32,18 +32,29 @@ func (s *Simulator) getRequestStatus(w http.ResponseWriter, c call) {
 }
 
 // listRequests is GET /requests, newest first, filtered as the spec says.
-func (s *Simulator) listRequests(w http.ResponseWriter, c call) {
+// maxResults cuts the newest ones before the filters, like on every other
+// collection; orderBy then sorts what is left.
+func (s *Simulator) listRequests(c call) reply {
 	f, ferr := parseRequestFilter(c.q)
 	if ferr != nil {
-		writeError(w, ferr)
-		return
+		return ferr.reply()
 	}
-	s.respond(w, c, func(r *renderer, a *account) (string, *apiError) {
+	m := c.q.mods
+	if err := m.checkOrderBy("requests", requestFields); err != nil {
+		return err.reply()
+	}
+	return s.respond(c, func(c call, r *renderer, a *account) (string, *apiError) {
+		owner := a.owner()
 		var list []*request
-		for i := len(a.reqs) - 1; i >= 0; i-- {
-			if f.match(a.reqs[i], r.now, a.owner()) {
+		for i, n := len(a.reqs)-1, 0; i >= 0 && (m.maxResults == 0 || n < m.maxResults); i, n = i-1, n+1 {
+			if f.match(a.reqs[i], r.now, owner) {
 				list = append(list, a.reqs[i])
 			}
+		}
+		if name, ok := requestFields.lookup(m.orderBy); ok {
+			list = sortedBy(list, name, func(q *request, name string) (fieldValue, bool) {
+				return requestFieldValue(q, name, q.status(r.now), owner)
+			})
 		}
 		p := c.page(c.base + "/requests")
 		r.collection("requests", []string{c.base, "/requests"}, p, len(list), func(i int) {
@@ -62,11 +73,14 @@ type requestFilter struct {
 	after, before time.Time
 	// contains are the filters the spec says need depth > 0: without it
 	// they are ignored, as documented; values are lower-cased.
-	contains map[string]string
+	contains []filter
+	// none: a filter names a field requests do not have, so nothing
+	// matches (with depth > 0, like the other filters).
+	none bool
 }
 
-// containsFilters are the substring filters and what they look at.
-var containsFilters = []string{"method", "url", "body", "headers", "createdBy", "createdDate", "requestStatus"}
+// requestDateFilters are the filters that work at any depth.
+var requestDateFilters = []string{"status", "createdAfter", "createdBefore"}
 
 func parseRequestFilter(q query) (requestFilter, *apiError) {
 	var f requestFilter
@@ -88,13 +102,16 @@ func parseRequestFilter(q query) (requestFilter, *apiError) {
 	if q.depth == 0 {
 		return f, nil
 	}
-	for _, name := range containsFilters {
-		if s, ok := first(q.values, "filter."+name); ok && s != "" {
-			if f.contains == nil {
-				f.contains = map[string]string{}
-			}
-			f.contains[name] = strings.ToLower(s)
+	for _, flt := range q.mods.filters {
+		if slices.ContainsFunc(requestDateFilters, func(s string) bool { return strings.EqualFold(s, flt.name) }) {
+			continue
 		}
+		name, ok := requestFields.lookup(flt.name)
+		if !ok {
+			f.none = true
+			continue
+		}
+		f.contains = append(f.contains, filter{name: name, want: flt.want})
 	}
 	return f, nil
 }
@@ -112,7 +129,11 @@ func filterTime(q query, name string) (time.Time, *apiError) {
 }
 
 func (f *requestFilter) match(q *request, now time.Time, owner string) bool {
-	if f.status != "" && q.status(now) != f.status {
+	if f.none {
+		return false
+	}
+	status := q.status(now)
+	if f.status != "" && status != f.status {
 		return false
 	}
 	if !f.after.IsZero() && !q.createdAt.After(f.after) {
@@ -121,34 +142,11 @@ func (f *requestFilter) match(q *request, now time.Time, owner string) bool {
 	if !f.before.IsZero() && !q.createdAt.Before(f.before) {
 		return false
 	}
-	for name, want := range f.contains {
-		if !strings.Contains(strings.ToLower(requestField(q, name, now, owner)), want) {
+	for _, c := range f.contains {
+		v, _ := requestFieldValue(q, c.name, status, owner)
+		if !strings.Contains(strings.ToLower(v.text), c.want) {
 			return false
 		}
 	}
 	return true
-}
-
-func requestField(q *request, name string, now time.Time, owner string) string {
-	switch name {
-	case "method":
-		return q.method
-	case "url":
-		return q.url
-	case "body":
-		return q.body
-	case "createdBy":
-		return owner
-	case "createdDate":
-		return q.createdAt.UTC().Format(filterTimeLayout)
-	case "requestStatus":
-		return q.status(now)
-	case "headers":
-		var b strings.Builder
-		for _, h := range q.headers {
-			b.WriteString(h.name + ": " + h.value + "\n")
-		}
-		return b.String()
-	}
-	return ""
 }

@@ -18,12 +18,16 @@ const testToken = "test-token"
 var t0 = time.Date(2025, time.March, 1, 12, 0, 0, 0, time.UTC)
 
 // newTestSim builds a simulator with a ManualClock and the test token,
-// applying opts on top.
+// applying opts on top. Answers cost nothing unless opts say otherwise:
+// the cost model's tests set LatencyPerMB and record the sleeps.
 func newTestSim(t testing.TB, opts Options) (*Simulator, *ManualClock) {
 	t.Helper()
 	clock := NewManualClock(t0)
 	if opts.Token == "" {
 		opts.Token = testToken
+	}
+	if opts.LatencyPerMB == 0 {
+		opts.LatencyPerMB = -1
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock

@@ -120,6 +120,12 @@ func (w *jsonWriter) int(v int64) {
 	w.buf = strconv.AppendInt(w.buf, v, 10)
 }
 
+// float writes a number the shortest way that reads back the same: 50, 0.63.
+func (w *jsonWriter) float(v float64) {
+	w.value()
+	w.buf = strconv.AppendFloat(w.buf, v, 'f', -1, 64)
+}
+
 func (w *jsonWriter) bool(v bool) {
 	w.value()
 	w.buf = strconv.AppendBool(w.buf, v)
@@ -133,7 +139,9 @@ func (w *jsonWriter) null() {
 // Shorthands for "key": value.
 func (w *jsonWriter) kstr(k, v string)              { w.key(k); w.str(v) }
 func (w *jsonWriter) kint(k string, v int64)        { w.key(k); w.int(v) }
+func (w *jsonWriter) kfloat(k string, v float64)    { w.key(k); w.float(v) }
 func (w *jsonWriter) kbool(k string, v bool)        { w.key(k); w.bool(v) }
+func (w *jsonWriter) knull(k string)                { w.key(k); w.null() }
 func (w *jsonWriter) kconcat(k string, p ...string) { w.key(k); w.concat(p...) }
 
 // finish ends the document the way encoding/json's Encoder would in pretty

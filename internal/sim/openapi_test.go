@@ -80,13 +80,29 @@ func patchSpec(doc *openapi3.T) {
 		"securitygroups": openapi3.NewObjectSchema(),
 		"gpus":           openapi3.NewObjectSchema(),
 	})
-	// 4. Datacenter, Server and Request require "properties", but at depth 0
-	//    a collection lists its items as references {id,type,href} (the
-	//    real API does, and sdk-go models "properties" without omitempty
-	//    yet decodes such items fine). Relax it here;
-	//    assertReferencesAndObjects checks the rule the spec cannot
-	//    express: an item is either a bare reference or a full object.
-	for _, name := range []string{"Datacenter", "Server", "Request"} {
+	newer := map[string]*openapi3.Schema{
+		"applicationType":   openapi3.NewStringSchema(),
+		"exposeSerial":      openapi3.NewBoolSchema(),
+		"requireLegacyBios": openapi3.NewBoolSchema(),
+	}
+	addProps(schemas["VolumeProperties"].Value, newer)
+	addProps(schemas["ImageProperties"].Value, newer)
+	addProps(schemas["NicProperties"].Value, map[string]*openapi3.Schema{
+		"ipv6Ips":       openapi3.NewArraySchema().WithItems(openapi3.NewStringSchema()).WithNullable(),
+		"ipv6CidrBlock": openapi3.NewStringSchema().WithNullable(),
+		"dhcpv6":        openapi3.NewBoolSchema().WithNullable(),
+	})
+	addProps(schemas["LanProperties"].Value, map[string]*openapi3.Schema{
+		"ipv4CidrBlock": openapi3.NewStringSchema().WithNullable(),
+		"ipv6CidrBlock": openapi3.NewStringSchema().WithNullable(),
+	})
+	// 4. Resources require "properties", but at depth 0 a collection lists
+	//    its items as references {id,type,href} (the real API does, and
+	//    sdk-go models "properties" without omitempty yet decodes such
+	//    items fine). Relax it here; assertReferencesAndObjects checks the
+	//    rule the spec cannot express: an item is either a bare reference
+	//    or a full object.
+	for _, name := range []string{"Datacenter", "Server", "Request", "Volume", "Image", "Nic", "Lan", "Loadbalancer"} {
 		schemas[name].Value.Required = slices.DeleteFunc(schemas[name].Value.Required, func(s string) bool { return s == "properties" })
 	}
 	// 5. The Location header's "pattern" is a placeholder
@@ -212,7 +228,7 @@ func assertReferencesAndObjects(t *testing.T, where string, v any) {
 		}
 	case map[string]any:
 		switch x["type"] {
-		case "datacenter", "server", "request":
+		case "datacenter", "server", "request", "volume", "image", "nic", "lan", "loadbalancer":
 			_, hasMeta := x["metadata"]
 			_, hasProps := x["properties"]
 			if hasMeta != hasProps || !hasMeta && len(x) != 3 {
@@ -289,6 +305,13 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 	f := newSpecFixture(t)
 	base := "/cloudapi/v6"
 	dc := base + "/datacenters/" + f.prod
+	d := DefaultDataset()
+	web1 := d.Datacenters[0].Servers[0]
+	srv := dc + "/servers/" + f.web1
+	nic := srv + "/nics/" + web1.NICs[0].ID
+	lb := dc + "/loadbalancers/" + d.Datacenters[0].Loadbalancers[0].ID
+	batch := d.Datacenters[1].Servers[3]
+	batchSrv := base + "/datacenters/" + f.staging + "/servers/" + batch.ID
 	targets := []string{base + "/"}
 	for depth := range 4 {
 		d := "?depth=" + string(rune('0'+depth))
@@ -296,8 +319,31 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 			base+"/datacenters"+d,
 			dc+d,
 			dc+"/servers"+d,
-			dc+"/servers/"+f.web1+d,
+			srv+d,
 			base+"/requests"+d,
+			dc+"/volumes"+d,
+			dc+"/volumes/"+web1.Volumes[0].ID+d,
+			dc+"/volumes/"+DefaultDataset().Datacenters[0].Volumes[0].ID+d, // unattached
+			dc+"/lans"+d,
+			dc+"/lans/1"+d,
+			dc+"/lans/2/nics"+d,
+			dc+"/lans/1/nics/"+web1.NICs[0].ID+d,
+			dc+"/loadbalancers"+d,
+			lb+d,
+			lb+"/balancednics"+d,
+			lb+"/balancednics/"+web1.NICs[0].ID+d,
+			dc+"/natgateways"+d,
+			dc+"/networkloadbalancers"+d,
+			srv+"/volumes"+d,
+			srv+"/volumes/"+web1.Volumes[0].ID+d,
+			srv+"/nics"+d,
+			nic+d,
+			nic+"/firewallrules"+d,
+			nic+"/flowlogs"+d,
+			batchSrv+d,
+			batchSrv+"/cdroms"+d,
+			batchSrv+"/cdroms/"+batch.CDROMs[0].ID+d,
+			base+"/images/"+batch.CDROMs[0].ID+d,
 		)
 		for _, id := range []string{f.queued, f.running, f.done, f.failed} {
 			targets = append(targets, base+"/requests/"+id+d, base+"/requests/"+id+"/status"+d)
@@ -311,11 +357,35 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 		base+"/requests?depth=1&filter.status=FAILED",
 		base+"/requests?depth=2&filter.url=/stop&filter.method=post",
 		base+"/requests?filter.createdAfter=2025-03-01%2012:00:10",
+		base+"/requests?depth=1&orderBy=url&maxResults=3",
+		dc+"/servers?depth=1&filter.name=web&orderBy=cores&maxResults=4&limit=1", // next link with modifiers
+		dc+"/volumes?depth=1&filter.type=SSD&orderBy=size",
+		base+"/datacenters?depth=1&filter.nothing=x", // an empty collection
 	)
 	for _, target := range targets {
 		t.Run(strings.TrimPrefix(target, base), func(t *testing.T) {
 			f.exchange(t, http.MethodGet, target, testToken, http.StatusOK)
 		})
+	}
+}
+
+// TestOpenAPIDeepListings validates the whole inventory in one call: the
+// default dataset and generated ones with every kind of device, at the
+// depth the product uses and deeper.
+func TestOpenAPIDeepListings(t *testing.T) {
+	for name, d := range map[string]*Dataset{
+		"default":   DefaultDataset(),
+		"generated": Generate(GenerateOptions{Datacenters: 4, ServersPerDatacenter: 6, Seed: 3}),
+		"wide":      Generate(GenerateOptions{Datacenters: 2, ServersPerDatacenter: 3, Seed: 4, VolumesPerServer: 4, NICsPerServer: 3, LANsPerDatacenter: 3}),
+		"bare":      Generate(GenerateOptions{Datacenters: 2, ServersPerDatacenter: 3, Seed: 5, VolumesPerServer: -1, NICsPerServer: -1, LANsPerDatacenter: -1}),
+	} {
+		s, _ := newTestSim(t, Options{Dataset: d})
+		f := &specFixture{sim: s}
+		for _, depth := range []string{"3", "5"} {
+			t.Run(name+"/depth="+depth, func(t *testing.T) {
+				f.exchange(t, http.MethodGet, "/cloudapi/v6/datacenters?pretty=false&depth="+depth, testToken, http.StatusOK)
+			})
+		}
 	}
 }
 
@@ -366,8 +436,10 @@ func TestOpenAPIErrors(t *testing.T) {
 		{"404 malformed id", http.MethodGet, dc + "/servers/abc", testToken, 404},
 		{"404 unknown request", http.MethodGet, "/cloudapi/v6/requests/00000000-0000-4000-8000-000000000000/status", testToken, 404},
 		{"404 action on unknown server", http.MethodPost, unknown + "/servers/00000000-0000-4000-8000-000000000000/stop", testToken, 404},
-		{"405 delete datacenter", http.MethodDelete, dc, testToken, 405},
-		{"405 put server", http.MethodPut, dc + "/servers/" + f.web1, testToken, 405},
+		{"501 delete datacenter", http.MethodDelete, dc, testToken, 501},
+		{"501 put server", http.MethodPut, dc + "/servers/" + f.web1, testToken, 501},
+		{"501 create volume", http.MethodPost, dc + "/volumes", testToken, 501},
+		{"501 ip blocks", http.MethodGet, "/cloudapi/v6/ipblocks", testToken, 501},
 		{"400 depth not a number", http.MethodGet, dc + "?depth=x", testToken, 400},
 		{"422 depth too deep", http.MethodGet, dc + "?depth=11", testToken, 422},
 		{"422 limit too large", http.MethodGet, "/cloudapi/v6/datacenters?limit=10001", testToken, 422},
@@ -431,6 +503,40 @@ func TestOpenAPIValidatorIsStrict(t *testing.T) {
 		}
 		if openapi3filter.ValidateResponse(context.Background(), in) == nil {
 			t.Errorf("%s: %s passed validation", name, body)
+		}
+	}
+}
+
+// TestOpenAPIValidatorIsStrictOnDevices: the same guard for the devices'
+// schemas, which the patches touched too.
+func TestOpenAPIValidatorIsStrictOnDevices(t *testing.T) {
+	_, router := loadSpec(t)
+	dc := "http://example.com/cloudapi/v6/datacenters/" + nameUUID("a")
+	bad := []struct{ name, target, body string }{
+		{"volume type", dc + "/volumes/" + nameUUID("v"), `{"id":"x","type":"volume","properties":{"type":"FLOPPY","size":1}}`},
+		{"volume size missing", dc + "/volumes/" + nameUUID("v"), `{"id":"x","type":"volume","properties":{"type":"HDD"}}`},
+		{"bus", dc + "/volumes/" + nameUUID("v"), `{"id":"x","type":"volume","properties":{"size":1,"bus":"SCSI"}}`},
+		{"NIC lan not a number", dc + "/servers/" + nameUUID("s") + "/nics/" + nameUUID("n"), `{"id":"x","type":"nic","properties":{"lan":"one"}}`},
+		{"NIC firewall type", dc + "/servers/" + nameUUID("s") + "/nics/" + nameUUID("n"), `{"id":"x","type":"nic","properties":{"lan":1,"firewallType":"SIDEWAYS"}}`},
+		{"LAN public not a bool", dc + "/lans/1", `{"id":"1","type":"lan","properties":{"public":"yes"}}`},
+		{"image type", "http://example.com/cloudapi/v6/images/" + nameUUID("i"), `{"id":"x","type":"image","properties":{"licenceType":"LINUX","imageType":"FLOPPY"}}`},
+		{"bootVolume not a reference", dc + "/servers/" + nameUUID("s"), `{"id":"x","type":"server","properties":{"cores":1,"ram":1024,"bootVolume":"v"}}`},
+	}
+	for _, c := range bad {
+		req := httptest.NewRequest(http.MethodGet, c.target, nil)
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+			Status:                 http.StatusOK,
+			Header:                 http.Header{"Content-Type": {"application/json"}},
+			Body:                   io.NopCloser(strings.NewReader(c.body)),
+			Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+		}
+		if openapi3filter.ValidateResponse(context.Background(), in) == nil {
+			t.Errorf("%s: %s passed validation", c.name, c.body)
 		}
 	}
 }

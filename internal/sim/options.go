@@ -22,7 +22,25 @@ type Options struct {
 	Seed         int64        // seeds every random choice (fault probabilities, jitter, request ids), so runs repeat
 	MaxBodyBytes int64        // request body limit; 0 = 1 MiB
 	Logger       *slog.Logger // nil = discard
+
+	// LatencyPerMB is the time an answer costs per 1,000,000 bytes of its
+	// body, on top of latency faults (real time, like them). 0 means
+	// DefaultLatencyPerMB; a negative value means answers cost nothing.
+	LatencyPerMB time.Duration
+	// GatewayTimeout is when the gateway in front of the API gives up on
+	// an answer and sends 504 instead (a POST behind it is still
+	// executed). 0 means DefaultGatewayTimeout; a negative value means no
+	// gateway timeout.
+	GatewayTimeout time.Duration
 }
+
+// Defaults of the cost model. An API that builds about 10 MB of deep JSON
+// a second costs 100 ms per MB; 60 s is the common idle timeout of load
+// balancers and proxies (nginx, AWS ALB). docs/simulator.md says more.
+const (
+	DefaultLatencyPerMB   = 100 * time.Millisecond
+	DefaultGatewayTimeout = 60 * time.Second
+)
 
 // Account is one more IONOS account: its own credentials and its own data.
 // A nil Dataset means DefaultDataset().

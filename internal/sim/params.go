@@ -15,6 +15,7 @@ type query struct {
 	pretty   bool
 	offset   int
 	limit    int
+	mods     modifiers  // filter.*, orderBy, maxResults (collections only)
 	values   url.Values // everything, for filters and pagination links
 }
 
@@ -25,9 +26,9 @@ const (
 	maxLimit     = 10000
 )
 
-// parseQuery reads depth, pretty and, for paged endpoints, offset and limit.
-// A value that is not a number (or boolean) is a 400; a number out of range
-// is a 422. Both name the parameter.
+// parseQuery reads depth, pretty and, for paged endpoints, offset, limit
+// and the list modifiers. A value that is not a number (or boolean) is a
+// 400; a number out of range is a 422. Both name the parameter.
 func parseQuery(raw string, paged bool) (query, *apiError) {
 	q := query{pretty: true, limit: defaultLimit}
 	if raw == "" {
@@ -65,7 +66,8 @@ func parseQuery(raw string, paged bool) (query, *apiError) {
 			return q, perr
 		}
 	}
-	return q, nil
+	q.mods, perr = parseModifiers(vals)
+	return q, perr
 }
 
 func first(v url.Values, key string) (string, bool) {

@@ -23,26 +23,33 @@ func (r *renderer) ref(id, typ string, href ...string) {
 	w.kconcat("href", href...)
 }
 
-// metadata writes a DatacenterElementMetadata.
+// metadata writes a DatacenterElementMetadata of a resource of the account.
 func (r *renderer) metadata(etag, created, modified, state string) {
+	r.metadataBy(etag, created, modified, state, createdBy, r.userID)
+}
+
+// metadataBy writes a DatacenterElementMetadata with its author: public
+// images are not the account's.
+func (r *renderer) metadataBy(etag, created, modified, state, by, byID string) {
 	w := r.w
 	w.key("metadata")
 	w.beginObject()
 	w.kstr("etag", etag)
 	w.kstr("createdDate", created)
-	w.kstr("createdBy", createdBy)
-	w.kstr("createdByUserId", r.userID)
+	w.kstr("createdBy", by)
+	w.kstr("createdByUserId", byID)
 	w.kstr("lastModifiedDate", modified)
-	w.kstr("lastModifiedBy", createdBy)
-	w.kstr("lastModifiedByUserId", r.userID)
+	w.kstr("lastModifiedBy", by)
+	w.kstr("lastModifiedByUserId", byID)
 	w.kstr("state", state)
 	w.endObject()
 }
 
-// emptyCollection writes a nested collection that holds nothing (volumes,
-// NICs, ...): the simulator models compute only, but clients that follow
-// entities must find a well-formed collection.
-func (r *renderer) emptyCollection(name string, depth int, ownerID string, ownerHref ...string) {
+// entity writes a nested collection of the resource at ownerHref: only
+// {id,type,href} at depth < 0; at depth >= 0 also its n items, which item
+// renders at the depth it is given (depth-1). Nested collections are not
+// paged.
+func (r *renderer) entity(name string, depth int, ownerID string, n int, item func(i, depth int), ownerHref ...string) {
 	w := r.w
 	w.key(name)
 	w.beginObject()
@@ -53,10 +60,16 @@ func (r *renderer) emptyCollection(name string, depth int, ownerID string, owner
 	if depth >= 0 {
 		w.key("items")
 		w.beginArray()
+		for i := range n {
+			item(i, depth-1)
+		}
 		w.endArray()
 	}
 	w.endObject()
 }
+
+// noItems is the item function of a collection that is always empty.
+func noItems(int, int) {}
 
 func (r *renderer) datacenter(dc *dcState, depth int) {
 	w := r.w
@@ -102,28 +115,18 @@ func (r *renderer) datacenterProperties(dc *dcState) {
 }
 
 // datacenterEntities writes the nested collections at depth (the data
-// center's depth minus one).
+// center's depth minus one). Network load balancers and NAT gateways are
+// not modelled: a data center has none.
 func (r *renderer) datacenterEntities(dc *dcState, depth int) {
 	w := r.w
 	w.key("entities")
 	w.beginObject()
-	w.key("servers")
-	w.beginObject()
-	w.kconcat("id", dc.id, "/servers")
-	w.kstr("type", "collection")
-	w.kconcat("href", r.base, "/datacenters/", dc.id, "/servers")
-	if depth >= 0 {
-		w.key("items")
-		w.beginArray()
-		for _, s := range dc.servers {
-			r.server(s, depth-1)
-		}
-		w.endArray()
-	}
-	w.endObject()
-	for _, name := range [...]string{"volumes", "loadbalancers", "lans", "networkloadbalancers", "natgateways"} {
-		r.emptyCollection(name, depth, dc.id, r.base, "/datacenters/", dc.id)
-	}
+	r.entity("servers", depth, dc.id, len(dc.servers), func(i, d int) { r.server(dc.servers[i], d) }, r.base, "/datacenters/", dc.id)
+	r.entity("volumes", depth, dc.id, len(dc.volumes), func(i, d int) { r.volume(dc.volumes[i], d) }, r.base, "/datacenters/", dc.id)
+	r.entity("loadbalancers", depth, dc.id, len(dc.lbs), func(i, d int) { r.loadbalancer(dc.lbs[i], d) }, r.base, "/datacenters/", dc.id)
+	r.entity("lans", depth, dc.id, len(dc.lans), func(i, d int) { r.lan(dc.lans[i], d) }, r.base, "/datacenters/", dc.id)
+	r.entity("networkloadbalancers", depth, dc.id, 0, noItems, r.base, "/datacenters/", dc.id)
+	r.entity("natgateways", depth, dc.id, 0, noItems, r.base, "/datacenters/", dc.id)
 	w.endObject()
 }
 
@@ -151,6 +154,20 @@ func (r *renderer) serverProperties(s *srvState) {
 	w.kint("ram", int64(s.ram))
 	w.kstr("availabilityZone", s.zone)
 	w.kstr("vmState", s.vmState)
+	// The boot device is a reference whatever the depth, as the spec
+	// shapes it (ResourceReference).
+	if cd := s.bootCD; cd != nil {
+		w.key("bootCdrom")
+		w.beginObject()
+		r.ref(cd.id, "image", r.base, "/images/", cd.id)
+		w.endObject()
+	}
+	if v := s.bootVol; v != nil {
+		w.key("bootVolume")
+		w.beginObject()
+		r.ref(v.id, "volume", r.base, "/datacenters/", v.dc.id, "/volumes/", v.id)
+		w.endObject()
+	}
 	if s.cpuFamily != "" {
 		w.kstr("cpuFamily", s.cpuFamily)
 	}
@@ -162,9 +179,12 @@ func (r *renderer) serverEntities(s *srvState, depth int) {
 	w := r.w
 	w.key("entities")
 	w.beginObject()
-	for _, name := range [...]string{"cdroms", "volumes", "nics"} {
-		r.emptyCollection(name, depth, s.id, r.base, "/datacenters/", s.dc.id, "/servers/", s.id)
-	}
+	r.entity("cdroms", depth, s.id, len(s.cdroms), func(i, d int) { r.image(s.cdroms[i], d) },
+		r.base, "/datacenters/", s.dc.id, "/servers/", s.id)
+	r.entity("volumes", depth, s.id, len(s.volumes), func(i, d int) { r.volume(s.volumes[i], d) },
+		r.base, "/datacenters/", s.dc.id, "/servers/", s.id)
+	r.entity("nics", depth, s.id, len(s.nics), func(i, d int) { r.nic(s.nics[i], d) },
+		r.base, "/datacenters/", s.dc.id, "/servers/", s.id)
 	w.endObject()
 }
 

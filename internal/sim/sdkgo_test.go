@@ -237,3 +237,120 @@ func TestSDKErrors(t *testing.T) {
 		t.Errorf("after a second: %v", err)
 	}
 }
+
+// TestSDKDevices reads every kind of device with sdk-go's own calls and
+// models: volumes, CD-ROMs, NICs, LANs, load balancers, the boot device.
+func TestSDKDevices(t *testing.T) {
+	e := newSDKEnv(t, Options{}, testToken)
+	ctx, d := e.ctx, DefaultDataset()
+	prod, web1 := d.Datacenters[0], d.Datacenters[0].Servers[0]
+
+	srv, _, err := e.client.ServersApi.DatacentersServersFindById(ctx, prod.ID, web1.ID).Depth(2).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if boot := srv.Properties.BootVolume; boot == nil || *boot.Id != web1.BootDevice || *boot.Type != ionoscloud.VOLUME || srv.Properties.BootCdrom != nil {
+		t.Errorf("boot device %+v / %+v, want volume %s", boot, srv.Properties.BootCdrom, web1.BootDevice)
+	}
+	vols := *srv.Entities.Volumes.Items
+	if len(vols) != 1 || *vols[0].Properties.Size != 50 || *vols[0].Properties.Type != VolumeSSDStandard || *vols[0].Properties.BootServer != web1.ID {
+		t.Errorf("web-1's volumes %+v", vols[0].Properties)
+	}
+	nics := *srv.Entities.Nics.Items
+	if len(nics) != 2 || *nics[0].Properties.Lan != 1 || (*nics[0].Properties.Ips)[0] != "85.215.231.11" || *nics[0].Properties.Mac != web1.NICs[0].MAC {
+		t.Errorf("web-1's NICs %+v", nics[0].Properties)
+	}
+
+	all, _, err := e.client.VolumesApi.DatacentersVolumesGet(ctx, prod.ID).Depth(1).Execute()
+	if err != nil || len(*all.Items) != 8 {
+		t.Fatalf("production volumes: %v %v", all, err)
+	}
+	vol, _, err := e.client.ServersApi.DatacentersServersVolumesFindById(ctx, prod.ID, web1.ID, web1.BootDevice).Execute()
+	if err != nil || *vol.Properties.Image != web1.Volumes[0].Image || *vol.Properties.LicenceType != "LINUX" {
+		t.Errorf("boot volume %+v %v", vol, err)
+	}
+
+	lans, _, err := e.client.LANsApi.DatacentersLansGet(ctx, prod.ID).Depth(2).Execute()
+	if err != nil || len(*lans.Items) != 2 || !*(*lans.Items)[0].Properties.Public || len(*(*lans.Items)[1].Entities.Nics.Items) != 5 {
+		t.Fatalf("LANs %v %v", lans, err)
+	}
+	lan, _, err := e.client.LANsApi.DatacentersLansFindById(ctx, prod.ID, "2").Execute()
+	if err != nil || *lan.Properties.Name != "backend" || *lan.Properties.Ipv4CidrBlock != "10.7.222.0/24" {
+		t.Errorf("LAN 2: %+v %v", lan, err)
+	}
+	lanNIC, _, err := e.client.LANsApi.DatacentersLansNicsFindById(ctx, prod.ID, "1", web1.NICs[0].ID).Execute()
+	if err != nil || *lanNIC.Properties.FirewallActive != true {
+		t.Errorf("NIC on LAN 1: %+v %v", lanNIC, err)
+	}
+	rules, _, err := e.client.FirewallRulesApi.DatacentersServersNicsFirewallrulesGet(ctx, prod.ID, web1.ID, web1.NICs[0].ID).Execute()
+	if err != nil || len(*rules.Items) != 0 {
+		t.Errorf("firewall rules %v %v", rules, err)
+	}
+
+	lbs, _, err := e.client.LoadBalancersApi.DatacentersLoadbalancersGet(ctx, prod.ID).Depth(1).Execute()
+	if err != nil || len(*lbs.Items) != 1 || *(*lbs.Items)[0].Properties.Ip != "85.215.231.100" {
+		t.Fatalf("load balancers %v %v", lbs, err)
+	}
+	balanced, _, err := e.client.LoadBalancersApi.DatacentersLoadbalancersBalancednicsGet(ctx, prod.ID, *(*lbs.Items)[0].Id).Execute()
+	if err != nil || len(*balanced.Items) != 2 {
+		t.Errorf("balanced NICs %v %v", balanced, err)
+	}
+
+	staging, batch := d.Datacenters[1], d.Datacenters[1].Servers[3]
+	bs, _, err := e.client.ServersApi.DatacentersServersFindById(ctx, staging.ID, batch.ID).Execute()
+	if err != nil || bs.Properties.BootCdrom == nil || *bs.Properties.BootCdrom.Id != batch.CDROMs[0].ID || bs.Properties.BootVolume != nil {
+		t.Fatalf("batch-worker: %+v %v", bs.Properties, err)
+	}
+	cds, _, err := e.client.ServersApi.DatacentersServersCdromsGet(ctx, staging.ID, batch.ID).Depth(1).Execute()
+	if err != nil || len(*cds.Items) != 1 || *(*cds.Items)[0].Properties.ImageType != "CDROM" {
+		t.Errorf("CD-ROMs %v %v", cds, err)
+	}
+	img, _, err := e.client.ImagesApi.ImagesFindById(ctx, batch.CDROMs[0].ID).Execute()
+	if err != nil || *img.Properties.Name != netinstISO.Name || *img.Properties.Location != "de/txl" {
+		t.Errorf("image %+v %v", img, err)
+	}
+}
+
+// TestSDKListModifiers: sdk-go's Filter, OrderBy and MaxResults get the
+// filtered, ordered, cut answers.
+func TestSDKListModifiers(t *testing.T) {
+	e := newSDKEnv(t, Options{}, testToken)
+	prod, _ := defaultIDs(t, "production", "")
+	serverNames := func(s ionoscloud.Servers) string {
+		var out []string
+		for _, it := range *s.Items {
+			out = append(out, *it.Properties.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	api := e.client.ServersApi
+	cases := []struct {
+		name string
+		req  ionoscloud.ApiDatacentersServersGetRequest
+		want string
+	}{
+		{"filter", api.DatacentersServersGet(e.ctx, prod).Depth(1).Filter("type", "ENTERPRISE"), "web-1 web-2 db-1"},
+		{"two filters", api.DatacentersServersGet(e.ctx, prod).Depth(1).Filter("type", "ENTERPRISE").Filter("cores", "8"), "db-1"},
+		{"orderBy", api.DatacentersServersGet(e.ctx, prod).Depth(1).OrderBy("name"), "cache-cube db-1 gpu-train web-1 web-2"},
+		{"maxResults", api.DatacentersServersGet(e.ctx, prod).Depth(1).MaxResults(2), "web-1 web-2"},
+		{"all three", api.DatacentersServersGet(e.ctx, prod).Depth(1).MaxResults(4).Filter("vmState", "running").OrderBy("ram"), "cache-cube web-1 web-2 db-1"},
+		{"typo", api.DatacentersServersGet(e.ctx, prod).Depth(1).Filter("nmae", "web"), ""},
+	}
+	for _, c := range cases {
+		got, _, err := c.req.Execute()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if serverNames(got) != c.want {
+			t.Errorf("%s: %q, want %q", c.name, serverNames(got), c.want)
+		}
+	}
+	vols, _, err := e.client.VolumesApi.DatacentersVolumesGet(e.ctx, prod).Depth(1).Filter("type", "HDD").OrderBy("size").Execute()
+	if err != nil || len(*vols.Items) != 2 || *(*vols.Items)[0].Properties.Size != 500 {
+		t.Errorf("HDD volumes by size: %v %v", vols, err)
+	}
+	_, _, err = api.DatacentersServersGet(e.ctx, prod).OrderBy("colour").Execute()
+	if sdkStatus(err) != 422 {
+		t.Errorf("orderBy on an unknown property: %v, want a 422", err)
+	}
+}

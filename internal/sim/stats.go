@@ -2,7 +2,6 @@ package sim
 
 import (
 	"maps"
-	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -14,6 +13,8 @@ import (
 type Stats struct {
 	Requests      int64            `json:"requests"`                // every /cloudapi request received, rejected ones included
 	ByRoute       map[string]int64 `json:"byRoute"`                 // "GET /datacenters", "POST /datacenters/{id}/servers/{id}/stop", ...
+	Bytes         int64            `json:"bytes"`                   // response body bytes sent for every /cloudapi request
+	BytesByRoute  map[string]int64 `json:"bytesByRoute"`            // the same, by the keys of ByRoute
 	Writes        []Write          `json:"writes"`                  // power actions accepted and executed, in order
 	WritesDropped int64            `json:"writesDropped,omitempty"` // writes beyond the retention limit, not listed
 }
@@ -33,49 +34,88 @@ const maxRetainedWrites = 100_000
 // routeSlots: one counter per endpoint, actions one per action.
 const routeSlots = int(routeKinds) + int(actionCount)
 
-// statsRecorder counts lock-free on the hot path: one atomic per endpoint.
-// Calls with a method the endpoint does not accept go to a small locked map.
+// statsRecorder counts lock-free on the hot path: one atomic per endpoint
+// for calls and one for bytes. Calls the simulator does not serve (a method
+// the endpoint does not accept, a spec path it does not model) go to small
+// locked maps.
 type statsRecorder struct {
-	requests atomic.Int64
-	routes   [routeSlots]atomic.Int64
+	requests   atomic.Int64
+	bytes      atomic.Int64
+	routes     [routeSlots]atomic.Int64
+	routeBytes [routeSlots]atomic.Int64
 
-	mu      sync.Mutex
-	other   map[string]int64
-	writes  []Write
-	dropped int64
+	mu         sync.Mutex
+	other      map[string]int64
+	otherBytes map[string]int64
+	writes     []Write
+	dropped    int64
 }
 
 func newStatsRecorder() *statsRecorder {
-	return &statsRecorder{other: map[string]int64{}}
+	return &statsRecorder{other: map[string]int64{}, otherBytes: map[string]int64{}}
 }
 
-func routeSlot(r route) int {
-	if r.kind == routeAction {
-		return int(routeKinds) + int(r.act)
+// routeSlot is the counter of a served endpoint; ok is false for a call the
+// simulator does not serve.
+func routeSlot(method string, r route) (slot int, ok bool) {
+	if !r.serves(method) {
+		return 0, false
 	}
-	return int(r.kind)
+	if r.kind == routeAction {
+		return int(routeKinds) + int(r.act), true
+	}
+	return int(r.kind), true
 }
 
+// routeKey is the statistics key of a call: its method and the path with
+// {id} for every id; "" for a path neither simulated nor in the spec.
 func routeKey(method string, r route) string {
-	if r.kind == routeAction {
-		return method + " " + routePatterns[routeAction] + r.act.String()
+	switch {
+	case r.kind != routeNone:
+		return method + " " + routePath(r.kind, r.act)
+	case r.spec != nil:
+		return method + " " + r.spec.statsPath()
 	}
-	return method + " " + routePatterns[r.kind]
+	return ""
 }
 
-// count records one call. Unknown paths count only in Requests.
+// routePath is an endpoint's path in simRoutes.
+func routePath(k routeKind, a action) string {
+	for _, sr := range simRoutes {
+		if sr.kind == k && (k != routeAction || sr.act == a) {
+			return sr.path
+		}
+	}
+	return ""
+}
+
+// count records one call. Paths the API does not have count only in
+// Requests.
 func (s *statsRecorder) count(method string, r route) {
 	s.requests.Add(1)
-	if r.kind == routeNone {
+	if slot, ok := routeSlot(method, r); ok {
+		s.routes[slot].Add(1)
 		return
 	}
-	if method == r.method() {
-		s.routes[routeSlot(r)].Add(1)
+	if key := routeKey(method, r); key != "" {
+		s.mu.Lock()
+		s.other[key]++
+		s.mu.Unlock()
+	}
+}
+
+// sent records the body bytes answered to one call.
+func (s *statsRecorder) sent(method string, r route, n int64) {
+	s.bytes.Add(n)
+	if slot, ok := routeSlot(method, r); ok {
+		s.routeBytes[slot].Add(n)
 		return
 	}
-	s.mu.Lock()
-	s.other[routeKey(method, r)]++
-	s.mu.Unlock()
+	if key := routeKey(method, r); key != "" {
+		s.mu.Lock()
+		s.otherBytes[key] += n
+		s.mu.Unlock()
+	}
 }
 
 func (s *statsRecorder) write(w Write) {
@@ -89,25 +129,24 @@ func (s *statsRecorder) write(w Write) {
 }
 
 func (s *statsRecorder) snapshot() Stats {
-	st := Stats{Requests: s.requests.Load(), ByRoute: map[string]int64{}}
-	for k := routeInfo; k < routeKinds; k++ {
-		r := route{kind: k}
-		if k == routeAction {
-			continue
+	st := Stats{Requests: s.requests.Load(), ByRoute: map[string]int64{},
+		Bytes: s.bytes.Load(), BytesByRoute: map[string]int64{}}
+	for _, sr := range simRoutes {
+		r := route{kind: sr.kind, act: sr.act}
+		method := sr.kind.method()
+		slot, _ := routeSlot(method, r)
+		key := routeKey(method, r)
+		if n := s.routes[slot].Load(); n > 0 {
+			st.ByRoute[key] = n
 		}
-		if n := s.routes[routeSlot(r)].Load(); n > 0 {
-			st.ByRoute[routeKey(r.method(), r)] = n
-		}
-	}
-	for a := range actionCount {
-		r := route{kind: routeAction, act: a}
-		if n := s.routes[routeSlot(r)].Load(); n > 0 {
-			st.ByRoute[routeKey(http.MethodPost, r)] = n
+		if n := s.routeBytes[slot].Load(); n > 0 {
+			st.BytesByRoute[key] = n
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	maps.Copy(st.ByRoute, s.other)
+	maps.Copy(st.BytesByRoute, s.otherBytes)
 	st.Writes = slices.Clone(s.writes)
 	if st.Writes == nil {
 		st.Writes = []Write{}
@@ -118,12 +157,15 @@ func (s *statsRecorder) snapshot() Stats {
 
 func (s *statsRecorder) reset() {
 	s.requests.Store(0)
+	s.bytes.Store(0)
 	for i := range s.routes {
 		s.routes[i].Store(0)
+		s.routeBytes[i].Store(0)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.other)
+	clear(s.otherBytes)
 	s.writes = nil
 	s.dropped = 0
 }

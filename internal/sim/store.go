@@ -25,6 +25,10 @@ type account struct {
 	dcs       []*dcState
 	dcByID    map[string]*dcState
 	srvByID   map[string]*srvState
+	volByID   map[string]*volState
+	nicByID   map[string]*nicState
+	imgByID   map[string]*cdState // images attached as CD-ROMs
+	lbByID    map[string]*lbState
 	reqs      []*request // creation order, oldest first
 	reqByID   map[string]*request
 	events    eventQueue // pending releases, earliest first
@@ -40,7 +44,11 @@ type account struct {
 // dcState is a data center as the API shows it.
 type dcState struct {
 	id, name, description, location string
+	userID                          string // the account's, for createdByUserId
 	servers                         []*srvState
+	volumes                         []*volState // attached (in server order), then unattached
+	lans                            []*lanState
+	lbs                             []*lbState
 	created                         string // formatted createdDate
 	modified                        string
 	etag                            string
@@ -53,6 +61,11 @@ type srvState struct {
 	cores, ram                     int32
 	templateID                     string // CUBE and GPU servers are built from a template
 	dc                             *dcState
+	volumes                        []*volState
+	cdroms                         []*cdState
+	nics                           []*nicState
+	bootVol                        *volState // at most one of bootVol and bootCD
+	bootCD                         *cdState
 
 	vmState  string
 	created  string
@@ -96,6 +109,10 @@ func newAccount(index int, seed int64, token, username, password string, d *Data
 		userID:   nameUUID("user", strconv.Itoa(index)),
 		dcByID:   make(map[string]*dcState, len(d.Datacenters)),
 		srvByID:  make(map[string]*srvState, n),
+		volByID:  make(map[string]*volState, d.VolumeCount()),
+		nicByID:  make(map[string]*nicState, n),
+		imgByID:  make(map[string]*cdState),
+		lbByID:   make(map[string]*lbState),
 		reqByID:  make(map[string]*request),
 	}
 	if rl.enabled() {
@@ -103,30 +120,38 @@ func newAccount(index int, seed int64, token, username, password string, d *Data
 	}
 	a.nextDue.Store(math.MaxInt64)
 	srvs := make([]srvState, n) // one allocation for all servers
+	pools := newDevicePools(d)
 	k := 0
 	for i, dd := range d.Datacenters {
 		born := datasetEpoch.Add(time.Duration(i) * 24 * time.Hour)
-		dc := newDCState(born, dd)
+		dc := newDCState(born, dd, a.userID)
+		a.addLANs(dc, dd.LANs)
 		for j, ds := range dd.Servers {
 			s := &srvs[k]
 			k++
 			initServer(s, dc, born.Add(time.Duration(j+1)*time.Minute), ds)
+			a.addDevices(pools, s, ds)
 			dc.servers = append(dc.servers, s)
 			a.srvByID[s.id] = s
 		}
+		for _, dv := range dd.Volumes {
+			a.addVolume(pools, dc, dv)
+		}
+		a.addLoadbalancers(dc, born, dd.Loadbalancers)
 		a.dcs = append(a.dcs, dc)
 		a.dcByID[dc.id] = dc
 	}
 	return a
 }
 
-func newDCState(born time.Time, d Datacenter) *dcState {
+func newDCState(born time.Time, d Datacenter, userID string) *dcState {
 	created := formatTime(born)
 	dc := &dcState{
 		id:          canonicalID(d.ID),
 		name:        d.Name,
 		description: d.Description,
 		location:    d.Location,
+		userID:      userID,
 		servers:     make([]*srvState, 0, len(d.Servers)),
 		created:     created,
 		modified:    created,
@@ -196,7 +221,9 @@ func (a *account) dataset() *Dataset {
 		for j, s := range dc.servers {
 			out.Servers[j] = DatasetServer{ID: s.id, Name: s.name, Type: s.typ, VMState: s.vmState,
 				CPUFamily: s.cpuFamily, AvailabilityZone: s.zone, Cores: s.cores, RAM: s.ram}
+			s.datasetDevices(&out.Servers[j])
 		}
+		dc.datasetDevices(&out)
 		d.Datacenters[i] = out
 	}
 	return d
