@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
@@ -12,171 +10,166 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 )
 
-// BenchmarkInventory10k is the headline: 10,000 servers in 500 data
-// centers behind 50 ms of API latency. Each op lists them twice, in the
-// same process against the same simulator:
+// BenchmarkInventoryWalk walks every page of list_servers on the account
+// of 10,000 servers in 500 data centers (2 volumes and 1 NIC per server, 2
+// LANs per data center), under each cost model, through an MCP session
+// with the production server (server.New, every tool, the real HTTP
+// stack, retry layer and limiter). Each op starts a fresh simulator (a
+// full rate-limit bucket) and the walk is checked complete and exact.
 //
-//   - ionos-mcp: one list_servers call without arguments, through an MCP
-//     session with the production server (server.New), as an agent makes it;
-//   - naive: the plan of an agent with per-data-center tools: list the data
-//     centers, then the servers of each, one after the other (the bare API
-//     requests only: no tool overhead and no model time are counted for it).
-//
-// Metrics: wall time and API requests of both, their ratio, and the peak
-// heap and runtime memory of the whole process (simulator included) during
-// the ionos-mcp call.
-func BenchmarkInventory10k(b *testing.B) {
-	s := startSim(b, 500, 20, latency)
-	cs := session(b, s, nil, cloud.Poll{})
-	naive := newClient(b, s, cloud.Config{})
-	ctx := context.Background()
-	var ours, theirs time.Duration
-	var oursReqs, theirReqs int64
-	var heap, total float64
-	for b.Loop() {
-		runtime.GC()
-		s.ResetStats()
-		pm := watchMemory()
-		start := time.Now()
-		res := callTool(b, cs, "list_servers", nil)
-		ours = time.Since(start)
-		heap, total = pm.end()
-		oursReqs = s.Stats().Requests
-		var out listServersOutput
-		raw, _ := json.Marshal(res.StructuredContent)
-		if err := json.Unmarshal(raw, &out); err != nil || out.Total != 10000 || out.DatacenterTotal != 500 {
-			b.Fatalf("list_servers: total %d in %d data centers, %v", out.Total, out.DatacenterTotal, err)
-		}
+// Metrics: the whole walk's wall time, the first page's, tool calls, API
+// requests and bytes, the bytes against listing every data center's
+// servers once at depth 1, and text content bytes per server.
+func BenchmarkInventoryWalk(b *testing.B) {
+	ds := realAccount()
+	for _, m := range costModels {
+		b.Run(m.name, func(b *testing.B) {
+			base := depth1Bytes(b, m, ds)
+			var w walk
+			var st sim.Stats
+			for b.Loop() {
+				b.StopTimer()
+				s := startModel(b, m, ds)
+				cs := session(b, s, nil, cloud.Poll{})
+				b.StartTimer()
+				w = walkServers(b, cs, nil)
+				b.StopTimer()
+				st = s.Stats()
+				w.exact(b, ds)
+				b.StartTimer()
+			}
+			b.ReportMetric(ms(w.took), "walk-ms")
+			b.ReportMetric(ms(w.first), "first-page-ms")
+			b.ReportMetric(float64(w.calls), "tool-calls")
+			b.ReportMetric(float64(st.Requests), "requests")
+			b.ReportMetric(float64(st.Bytes)/1e6, "api-MB")
+			b.ReportMetric(float64(st.Bytes)/float64(base), "bytes/depth1")
+			b.ReportMetric(float64(w.textBytes)/float64(w.serverList), "text-B/server")
+		})
+	}
+}
 
-		s.ResetStats()
-		start = time.Now()
-		dcs, err := naive.ListDatacenters(ctx)
+// BenchmarkInventoryVsNaive is the walk against the naive agent plan in
+// the same run, each on a fresh simulator of the same model: the naive
+// plan lists the data centers (every page of list_datacenters), then the
+// servers of each (list_servers with the data center, every page), as an
+// agent with per-data-center tools does. Its tool calls are counted; its
+// model turns, which would add seconds each, are not.
+func BenchmarkInventoryVsNaive(b *testing.B) {
+	ds := realAccount()
+	for _, m := range costModels {
+		b.Run(m.name, func(b *testing.B) {
+			var ours walk
+			var naive time.Duration
+			var naiveCalls int
+			var naiveReqs int64
+			for b.Loop() {
+				s := startModel(b, m, ds)
+				ours = walkServers(b, session(b, s, nil, cloud.Poll{}), nil)
+				ours.exact(b, ds)
+
+				s = startModel(b, m, ds)
+				start := time.Now()
+				calls, n := naiveWalk(b, session(b, s, nil, cloud.Poll{}))
+				naive, naiveCalls, naiveReqs = time.Since(start), calls, s.Stats().Requests
+				if n != ds.ServerCount() {
+					b.Fatalf("the naive plan listed %d servers", n)
+				}
+			}
+			b.ReportMetric(ms(ours.took), "walk-ms")
+			b.ReportMetric(float64(ours.calls), "tool-calls")
+			b.ReportMetric(ms(naive), "naive-ms")
+			b.ReportMetric(float64(naiveCalls), "naive-tool-calls")
+			b.ReportMetric(float64(naiveReqs), "naive-requests")
+			b.ReportMetric(float64(naive)/float64(ours.took), "speedup")
+		})
+	}
+}
+
+// BenchmarkInventoryDeepHangs is the walk of the realistic model with
+// every deep request (depth 2 and more) held past the client's read
+// timeout: list_servers must still answer, complete, within its deadline
+// (60 s), from per-data-center listing.
+func BenchmarkInventoryDeepHangs(b *testing.B) {
+	ds := realAccount()
+	m := costModels[0]
+	var w walk
+	var st sim.Stats
+	for b.Loop() {
+		o := m.options(ds)
+		o.Faults = append(o.Faults, sim.Fault{Kind: sim.FaultLatency, Latency: 120 * time.Second, MinDepth: 2})
+		s, err := sim.Start(o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		n := 0
-		for _, dc := range dcs {
-			servers, err := naive.ListServers(ctx, dc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(servers)
-		}
-		theirs = time.Since(start)
-		theirReqs = s.Stats().Requests
-		if n != 10000 {
-			b.Fatalf("naive plan found %d servers", n)
-		}
+		w = walkServers(b, session(b, s, nil, cloud.Poll{}), nil)
+		w.exact(b, ds)
+		st = s.Stats()
+		s.Close()
 	}
-	b.ReportMetric(ms(ours), "ms")
-	b.ReportMetric(float64(oursReqs), "requests")
-	b.ReportMetric(ms(theirs), "naive-ms")
-	b.ReportMetric(float64(theirReqs), "naive-requests")
-	b.ReportMetric(float64(theirs)/float64(ours), "speedup")
-	b.ReportMetric(heap, "heap-MiB")
-	b.ReportMetric(total, "runtime-MiB")
+	b.ReportMetric(ms(w.first), "first-page-ms")
+	b.ReportMetric(ms(w.took), "walk-ms")
+	b.ReportMetric(float64(w.calls), "tool-calls")
+	b.ReportMetric(float64(st.Requests), "requests")
 }
 
-// BenchmarkInventoryShapes compares the plans on accounts of several
-// shapes (data centers x servers each), 50 ms of latency, at the domain
-// client: deep (GET /datacenters?depth=3), fan-out with 8 and 32 requests
-// in flight, and the naive sequential plan (left out for 500x20, whose
-// naive figure is BenchmarkInventory10k's).
+// BenchmarkInventory500 is an account of 500 servers (25 data centers of
+// 20) under the realistic model: the inventory prompt in one call.
+func BenchmarkInventory500(b *testing.B) {
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 25, ServersPerDatacenter: 20, Seed: 2})
+	m := costModels[0]
+	var w walk
+	for b.Loop() {
+		b.StopTimer()
+		s := startModel(b, m, ds)
+		cs := session(b, s, nil, cloud.Poll{})
+		b.StartTimer()
+		w = walkServers(b, cs, nil)
+		w.exact(b, ds)
+	}
+	b.ReportMetric(ms(w.took), "ms")
+	b.ReportMetric(float64(w.calls), "tool-calls")
+	b.ReportMetric(float64(w.textBytes)/float64(w.serverList), "text-B/server")
+}
+
+// BenchmarkInventoryShapes compares the plans at the domain client on
+// accounts of several shapes (data centers x servers each), under the
+// realistic model's latency and cost per MB but no rate limit, so that
+// the figures show each plan's own speed: auto (what list_servers uses),
+// deep alone, and per data center with 8 and 32 requests in flight.
 func BenchmarkInventoryShapes(b *testing.B) {
-	shapes := [][2]int{{3, 4}, {50, 20}, {500, 20}, {10, 1000}, {1, 5000}}
-	for _, sh := range shapes {
-		s := startSim(b, sh[0], sh[1], latency)
+	m := costModels[0]
+	m.perMinute, m.burst = 0, 0
+	for _, sh := range [][2]int{{3, 4}, {50, 20}, {500, 20}, {10, 1000}, {1, 5000}} {
+		ds := sim.Generate(sim.GenerateOptions{Datacenters: sh[0], ServersPerDatacenter: sh[1], Seed: 1})
+		s := startModel(b, m, ds)
 		for _, p := range []struct {
 			name string
 			plan cloud.Plan
 			par  int
-		}{{"deep", cloud.PlanDeep, 0}, {"fanout-8", cloud.PlanFanOut, 8}, {"fanout-32", cloud.PlanFanOut, 32}, {"naive", -1, 0}} {
-			if p.plan < 0 && sh[0] >= 500 {
-				continue
-			}
+		}{{"auto", cloud.PlanAuto, 0}, {"deep", cloud.PlanDeep, 0}, {"per-dc-8", cloud.PlanPerDatacenter, 8}, {"per-dc-32", cloud.PlanPerDatacenter, 32}} {
 			b.Run(fmt.Sprintf("%dx%d/%s", sh[0], sh[1], p.name), func(b *testing.B) {
-				c := newClient(b, s, cloud.Config{Parallelism: p.par})
-				benchPlan(b, s, c, p.plan, sh[0]*sh[1])
+				benchPlan(b, s, p.plan, p.par, ds.ServerCount())
 			})
 		}
 	}
 }
 
-// BenchmarkInventoryRateLimited is 2,000 servers in 100 data centers behind
-// 50 ms of latency and the API's nominal rate limit (600 requests a minute,
-// bursts of 50), with a fresh bucket for every listing.
-func BenchmarkInventoryRateLimited(b *testing.B) {
-	for _, p := range []struct {
-		name string
-		plan cloud.Plan
-	}{{"deep", cloud.PlanDeep}, {"fanout-8", cloud.PlanFanOut}} {
-		b.Run(p.name, func(b *testing.B) {
-			var d time.Duration
-			var reqs int64
-			for b.Loop() {
-				b.StopTimer()
-				s, err := sim.Start(sim.Options{
-					Dataset:   sim.Generate(sim.GenerateOptions{Datacenters: 100, ServersPerDatacenter: 20, Seed: 1}),
-					Faults:    []sim.Fault{{Kind: sim.FaultLatency, Latency: latency}},
-					RateLimit: sim.RateLimit{PerMinute: 600, Burst: 50},
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-				c := newClient(b, s, cloud.Config{})
-				b.StartTimer()
-				start := time.Now()
-				inv, err := c.InventoryPlan(context.Background(), p.plan)
-				d = time.Since(start)
-				if err != nil || len(inv.Servers) != 2000 {
-					b.Fatalf("%d servers, %v", len(inv.Servers), err)
-				}
-				reqs = s.Stats().Requests
-				b.StopTimer()
-				s.Close()
-				b.StartTimer()
-			}
-			b.ReportMetric(ms(d), "ms")
-			b.ReportMetric(float64(reqs), "requests")
-		})
-	}
-}
-
-// benchPlan lists the inventory of s with c, by plan or, for a negative
-// plan, naively.
-func benchPlan(b *testing.B, s *sim.Server, c *cloud.Client, plan cloud.Plan, want int) {
-	ctx := context.Background()
-	var d time.Duration
-	var reqs int64
+// benchPlan lists the inventory of s with a fresh client (nothing learned).
+func benchPlan(b *testing.B, s *sim.Server, plan cloud.Plan, par, want int) {
+	var st cloud.InventoryStats
 	for b.Loop() {
-		s.ResetStats()
-		start := time.Now()
-		n := 0
-		if plan < 0 {
-			dcs, err := c.ListDatacenters(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, dc := range dcs {
-				servers, err := c.ListServers(ctx, dc)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n += len(servers)
-			}
-		} else {
-			inv, err := c.InventoryPlan(ctx, plan)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n = len(inv.Servers)
+		c := newClient(b, s, cloud.Config{Parallelism: par})
+		inv, err := c.InventoryPlan(context.Background(), plan)
+		if err != nil {
+			b.Fatal(err)
 		}
-		d = time.Since(start)
-		reqs = s.Stats().Requests
-		if n != want {
-			b.Fatalf("%d servers, want %d", n, want)
+		if len(inv.Servers) != want {
+			b.Fatalf("%d servers, want %d", len(inv.Servers), want)
 		}
+		st = inv.Stats
 	}
-	b.ReportMetric(ms(d), "ms")
-	b.ReportMetric(float64(reqs), "requests")
+	b.ReportMetric(ms(st.Took), "ms")
+	b.ReportMetric(float64(st.Requests), "requests")
+	b.ReportMetric(float64(st.Bytes)/1e6, "api-MB")
 }

@@ -8,34 +8,42 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 )
 
 // BenchmarkListServersBytes measures what list_servers costs an agent's
 // context per server: the bytes of structuredContent and of the text
-// content of a page of 100 servers (the default page) of the 10,000-server
-// account, divided by 100 (the page's data centers and totals included),
-// against the API's own server item at depth 1, compact (pretty=false, as
-// this program asks for) and indented (pretty=true, the API's default).
+// content of the second page (default limit) of the 10,000-server
+// account, divided by its servers (its data centers and totals included;
+// the first page's counts of every data center are in the walk's text
+// figure of BenchmarkInventoryWalk), against the API's own server item at
+// depth 1, compact (pretty=false, as this program asks for) and indented
+// (pretty=true, the API's default).
 func BenchmarkListServersBytes(b *testing.B) {
 	s := startSim(b, 500, 20, 0)
 	cs := session(b, s, nil, cloud.Poll{})
 	var sc, text, raw, pretty float64
 	for b.Loop() {
-		res := callTool(b, cs, "list_servers", nil)
+		first := decodePage(b, callTool(b, cs, "list_servers", nil))
+		res := callTool(b, cs, "list_servers", map[string]any{"cursor": first.Next})
 		structured, err := json.Marshal(res.StructuredContent)
 		if err != nil {
 			b.Fatal(err)
 		}
-		var out listServersOutput
-		if err := json.Unmarshal(structured, &out); err != nil || len(out.Servers) != 100 {
-			b.Fatalf("%d servers, %v", len(out.Servers), err)
+		out := decodePage(b, res)
+		n := 0
+		for _, dc := range out.Datacenters {
+			n += len(dc.Servers)
 		}
-		n := float64(len(out.Servers))
-		sc = float64(len(structured)) / n
-		text = float64(len(textOf(res))) / n
+		if n == 0 {
+			b.Fatal("an empty page")
+		}
+		sc = float64(len(structured)) / float64(n)
+		text = float64(len(textOf(res))) / float64(n)
 
-		dc := out.Servers[0].DatacenterID
+		dc := out.Datacenters[0].ID
 		raw = rawItemBytes(b, s.URL+"/cloudapi/v6/datacenters/"+dc+"/servers?depth=1&pretty=false", s.Token())
 		pretty = rawItemBytes(b, s.URL+"/cloudapi/v6/datacenters/"+dc+"/servers?depth=1&pretty=true", s.Token())
 	}
@@ -46,6 +54,15 @@ func BenchmarkListServersBytes(b *testing.B) {
 	b.ReportMetric(sc/raw, "structured/raw")
 	b.ReportMetric(text/raw, "text/raw")
 	b.ReportMetric(sc/pretty, "structured/raw-pretty")
+}
+
+func decodePage(b *testing.B, res *mcp.CallToolResult) listServersOutput {
+	var out listServersOutput
+	raw, _ := json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		b.Fatal(err)
+	}
+	return out
 }
 
 // rawItemBytes fetches a collection and returns the bytes of its items

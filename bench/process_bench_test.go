@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 var (
@@ -93,21 +94,22 @@ func startOnce(b *testing.B, bin string, env []string, init string) time.Duratio
 	return d
 }
 
-// BenchmarkInventoryRSS is the peak resident memory of the program while
-// it lists the 10,000-server account: `ionos-mcp call list_servers` (the
-// tools in a real in-process MCP session, as `serve` runs them) against
-// `ionos-mcp sim` with 500 data centers of 20 servers and 50 ms latency in
-// another process. Max RSS is the kernel's high-water mark of the
-// process's resident memory (VmHWM in /proc/PID/status, read every 2 ms
-// while it runs), so it counts everything the process touched: runtime,
-// binary, buffers. (Not ru_maxrss from wait4: a child started by a Go
-// program inherits the parent's high-water mark across exec.)
+// BenchmarkInventoryRSS is the peak resident memory of the server process
+// while an agent walks every page of list_servers on the 10,000-server
+// account: the built binary runs `serve` (MCP over stdio, driven by an MCP
+// client in this process) against `ionos-mcp sim` with the realistic cost
+// model in another process. Max RSS is the kernel's high-water mark of the
+// server process's resident memory (VmHWM in /proc/PID/status, read every
+// 2 ms), so it counts everything the process touched: runtime, binary,
+// buffers, the walk's snapshot. (Not ru_maxrss from wait4: a child started
+// by a Go program inherits the parent's high-water mark across exec.)
 func BenchmarkInventoryRSS(b *testing.B) {
 	bin := ionosMCP(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	simCmd := exec.CommandContext(ctx, bin, "sim", "--addr", "127.0.0.1:0", "--token", "bench",
-		"--datacenters", "500", "--servers-per-datacenter", "20", "--latency", "50ms", "--log-level", "error")
+	args := append([]string{"sim", "--addr", "127.0.0.1:0", "--token", "bench",
+		"--datacenters", "500", "--servers-per-datacenter", "20", "--log-level", "error"}, costModels[0].simFlags()...)
+	simCmd := exec.CommandContext(ctx, bin, args...)
 	out, err := simCmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -121,29 +123,26 @@ func BenchmarkInventoryRSS(b *testing.B) {
 	if err != nil || !ok {
 		b.Fatalf("sim: %q, %v", line, err)
 	}
-	var rss, wall float64
+	var rss float64
+	var w walk
 	for b.Loop() {
-		cmd := exec.Command(bin, "call", "list_servers", "--json")
+		cmd := exec.Command(bin, "serve")
 		cmd.Env = append(os.Environ(), "IONOS_TOKEN=bench", "IONOS_API_URL="+url, "IONOS_MCP_LOG_LEVEL=error")
-		var stdout bytes.Buffer
-		cmd.Stdout = &stdout
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			b.Fatalf("call list_servers: %v", err)
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+		if err != nil {
+			b.Fatalf("serve: %v", err)
 		}
 		hwm := watchHWM(cmd.Process.Pid)
-		if err := cmd.Wait(); err != nil {
-			b.Fatalf("call list_servers: %v", err)
-		}
-		wall = ms(time.Since(start))
+		w = walkServers(b, cs, nil)
 		rss = float64(hwm()) / 1024
-		var res listServersOutput
-		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Total != 10000 {
-			b.Fatalf("call list_servers: total %d, %v", res.Total, err)
+		_ = cs.Close()
+		if w.serverList != 10000 || len(w.servers) != 10000 {
+			b.Fatalf("the walk listed %d servers (%d distinct)", w.serverList, len(w.servers))
 		}
 	}
 	b.ReportMetric(rss, "maxrss-MiB")
-	b.ReportMetric(wall, "process-ms")
+	b.ReportMetric(ms(w.first), "first-page-ms")
+	b.ReportMetric(ms(w.took), "walk-ms")
 }
 
 // watchHWM reads the VmHWM of a process every 2 ms until the returned

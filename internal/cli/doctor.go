@@ -56,14 +56,93 @@ func (a *app) doctor(ctx context.Context, r *runtime) error {
 		fmt.Fprintln(w, "note         the account has no data centers (or none within IONOS_MCP_DATACENTERS)")
 		return nil
 	}
-	start = time.Now()
-	servers, err := c.ListServers(ctx, dcs[0])
+	inv, err := c.Inventory(ctx)
 	if err != nil {
-		return fail(fmt.Errorf("listing the servers of %q: %w", dcs[0].Name, err))
+		return fail(fmt.Errorf("reading the inventory: %w", err))
 	}
-	fmt.Fprintf(w, "ok           %d servers in %q (%s) listed in %s\n", len(servers), dcs[0].Name, dcs[0].Location, since(start))
+	fmt.Fprintf(w, "account      %s\n", accountShape(inv))
+	fmt.Fprintf(w, "inventory    %s\n", describeRun(inv.Stats))
+	sample := dcs[:min(len(dcs), doctorSample)]
+	st, err := c.SampleServers(ctx, sample)
+	if err != nil {
+		return fail(fmt.Errorf("listing the servers of %d data centers one by one: %w", len(sample), err))
+	}
+	fmt.Fprintf(w, "per-dc plan  %s\n", describeSample(st, len(sample), len(dcs)))
+	pc := c.PlanCosts()
+	if pc.BytesPerDatacenter > 0 {
+		perMB := "time per MB not measured yet (the pages were small)"
+		if pc.SecondsPerMB > 0 {
+			perMB = fmt.Sprintf("%.2f s per MB, latency included", pc.SecondsPerMB)
+		}
+		fmt.Fprintf(w, "learned      deep pages: %s per data center, %s; the next asks for %d data centers\n",
+			bytesText(int64(pc.BytesPerDatacenter)), perMB, pc.NextPage)
+	}
+	if !pc.AvoidDeepUntil.IsZero() {
+		fmt.Fprintf(w, "learned      %s; deep pages avoided until %s\n", pc.LastFailure, pc.AvoidDeepUntil.UTC().Format(time.TimeOnly+" UTC"))
+	}
+	fmt.Fprintf(w, "chosen       %s\n", chosenPlan(inv.Stats))
 	fmt.Fprintln(w, "access works")
 	return nil
+}
+
+// doctorSample is how many data centers doctor lists one by one to
+// measure the per-data-center plan; a larger account is extrapolated.
+const doctorSample = 10
+
+func accountShape(inv cloud.Inventory) string {
+	per := map[string]int{}
+	for _, s := range inv.Servers {
+		per[s.DatacenterID]++
+	}
+	largest, empty := cloud.Datacenter{}, 0
+	for _, dc := range inv.Datacenters {
+		if per[dc.ID] > per[largest.ID] {
+			largest = dc
+		}
+		if per[dc.ID] == 0 {
+			empty++
+		}
+	}
+	shape := fmt.Sprintf("%d data centers, %d servers", len(inv.Datacenters), len(inv.Servers))
+	if largest.ID != "" {
+		shape += fmt.Sprintf(" (at most %d in %q; %d data centers without servers)", per[largest.ID], largest.Name, empty)
+	}
+	return shape
+}
+
+func describeRun(st cloud.InventoryStats) string {
+	s := fmt.Sprintf("%s, %s listed on their own: %s, %s, %s",
+		plural(int64(st.DeepPages), "deep page"), plural(int64(st.PerDatacenter), "data center"), plural(st.Requests, "API request"), bytesText(st.Bytes), st.Took.Round(time.Millisecond))
+	if st.Fallback != "" {
+		s += "; " + st.Fallback
+	}
+	return s
+}
+
+func describeSample(st cloud.InventoryStats, n, total int) string {
+	s := fmt.Sprintf("%d data centers one by one: %s, %s, %s", n, plural(st.Requests, "request"), bytesText(st.Bytes), st.Took.Round(time.Millisecond))
+	if n < total && n > 0 {
+		f := float64(total) / float64(n)
+		s += fmt.Sprintf("; for all %d: about %d requests and %s (extrapolated)", total, 1+int(float64(st.Requests)*f), bytesText(int64(float64(st.Bytes)*f)))
+	}
+	return s
+}
+
+func chosenPlan(st cloud.InventoryStats) string {
+	if st.Fallback != "" && st.DeepPages == 0 {
+		return "per data center, as list_servers does now: " + st.Fallback
+	}
+	return "deep pages, as list_servers does: the fewest requests, each within a time budget, with per-data-center listing where a page fails"
+}
+
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 func describeCredentials(cfg config.Config) string {

@@ -247,3 +247,13 @@ func describeFailure(err error) string {
 	}
 	return "a deep page broke off"
 }
+
+// SampleServers lists the servers of dcs one data center at a time, as
+// PlanPerDatacenter does, and says what it cost: how doctor measures that
+// plan on a sample of a large account.
+func (c *Client) SampleServers(ctx context.Context, dcs []Datacenter) (InventoryStats, error) {
+	start, m := time.Now(), &meter{}
+	_, err := c.serversOf(ctx, m, dcs)
+	return InventoryStats{Plan: PlanPerDatacenter, Requests: m.requests.Load(), Bytes: m.bytes.Load(),
+		Took: time.Since(start), PerDatacenter: len(dcs)}, err
+}
