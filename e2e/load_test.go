@@ -348,31 +348,34 @@ func ownedServers(t *testing.T, url string, clients int) [][]string {
 		t.Fatal(err)
 	}
 	defer cs.Close()
-	var servers []any
-	for offset := 0; ; { // every page: a page holds at most 64 KiB of servers
-		out, msg := call(t, cs, "list_servers", map[string]any{"limit": 1000, "offset": offset})
+	byDC := map[string][]string{}
+	var order []string
+	for cursor := ""; ; { // every page of the walk
+		args := map[string]any{"limit": 1000}
+		if cursor != "" {
+			args["cursor"] = cursor
+		}
+		out, msg := call(t, cs, "list_servers", args)
 		if msg != "" {
 			t.Fatal(msg)
 		}
-		servers = append(servers, out["servers"].([]any)...)
-		next, ok := out["next"].(float64)
-		if !ok {
+		for _, d := range out["datacenters"].([]any) {
+			dc := d.(map[string]any)
+			for _, s := range dc["servers"].([]any) {
+				m := s.(map[string]any)
+				if m["type"] == "CUBE" || m["type"] == "GPU" {
+					continue
+				}
+				id := dc["id"].(string)
+				if _, ok := byDC[id]; !ok {
+					order = append(order, id)
+				}
+				byDC[id] = append(byDC[id], m["id"].(string))
+			}
+		}
+		if cursor, _ = out["next"].(string); cursor == "" {
 			break
 		}
-		offset = int(next)
-	}
-	byDC := map[string][]string{}
-	var order []string
-	for _, s := range servers {
-		m := s.(map[string]any)
-		if m["type"] == "CUBE" || m["type"] == "GPU" {
-			continue
-		}
-		dc := m["datacenterId"].(string)
-		if _, ok := byDC[dc]; !ok {
-			order = append(order, dc)
-		}
-		byDC[dc] = append(byDC[dc], m["id"].(string))
 	}
 	if len(order) < clients {
 		t.Fatalf("%d data centers for %d clients: each client must own its servers", len(order), clients)
