@@ -3,11 +3,13 @@ package sim
 import (
 	"strings"
 	"testing"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // TestAccountsAreIsolated: each account sees its own data and requests.
 func TestAccountsAreIsolated(t *testing.T) {
-	other := Generate(GenerateOptions{Datacenters: 1, ServersPerDatacenter: 2, Seed: 9})
+	other := dataset.Generate(dataset.GenerateOptions{Datacenters: 1, ServersPerDatacenter: 2, Seed: 9})
 	s, _ := newTestSim(t, Options{Accounts: []Account{{Token: "b", Dataset: other}, {Token: "c"}}})
 	dcID, web1 := defaultIDs(t, "production", "web-1")
 	id := post(t, s, dcID, web1, "stop")

@@ -1,5 +1,7 @@
 package sim
 
+import "github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
+
 // action is one of the five power actions.
 type action uint8
 
@@ -30,7 +32,7 @@ func parseAction(s string) (action, bool) {
 // and the IONOS terraform provider suspends and resumes them rather than
 // stopping them, so the simulator treats GPU like CUBE; the API notes record
 // that the official MCP server disagrees, which is why this is one function.
-func templateBased(typ string) bool { return typ == TypeCube || typ == TypeGPU }
+func templateBased(typ string) bool { return typ == dataset.TypeCube || typ == dataset.TypeGPU }
 
 // decide is what a request will do, fixed when it is accepted: whether it
 // succeeds and the vmState it leaves behind ("" = unchanged). It is evaluated
@@ -45,18 +47,18 @@ func templateBased(typ string) bool { return typ == TypeCube || typ == TypeGPU }
 func decide(a action, typ, vm string) (next string, ok bool) {
 	switch a {
 	case actionStart:
-		return transition(!templateBased(typ), vm, VMRunning)
+		return transition(!templateBased(typ), vm, dataset.VMRunning)
 	case actionStop:
-		return transition(!templateBased(typ), vm, VMShutoff)
+		return transition(!templateBased(typ), vm, dataset.VMShutoff)
 	case actionSuspend:
-		return transition(templateBased(typ), vm, VMSuspended)
+		return transition(templateBased(typ), vm, dataset.VMSuspended)
 	case actionResume:
-		return transition(templateBased(typ), vm, VMRunning)
+		return transition(templateBased(typ), vm, dataset.VMRunning)
 	case actionReboot:
-		if vm != VMRunning {
+		if vm != dataset.VMRunning {
 			return "", false
 		}
-		return VMRunning, true
+		return dataset.VMRunning, true
 	}
 	return "", false
 }
@@ -77,9 +79,9 @@ func transition(allowed bool, from, to string) (string, bool) {
 // terminal states ionosctl accepts.
 func stateOf(vm string) string {
 	switch vm {
-	case VMShutoff, VMShutdown:
+	case dataset.VMShutoff, dataset.VMShutdown:
 		return "INACTIVE"
-	case VMSuspended, VMPaused:
+	case dataset.VMSuspended, dataset.VMPaused:
 		return "SUSPENDED"
 	default:
 		return "AVAILABLE"

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // TestBadInput: every malformed call gets an IONOS error, never a 200 and
@@ -26,7 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"token prefix", "GET", "/cloudapi/v6/datacenters", testToken[:4], "", 401, "315"},
 		{"unknown datacenter", "GET", "/cloudapi/v6/datacenters/" + unknownID, testToken, "", 404, "309"},
 		{"unknown server", "GET", dc + "/servers/" + unknownID, testToken, "", 404, "309"},
-		{"server of another dc", "GET", "/cloudapi/v6/datacenters/" + nameUUID("default-dataset", "staging") + "/servers/" + srvID, testToken, "", 404, "309"},
+		{"server of another dc", "GET", "/cloudapi/v6/datacenters/" + dataset.NameUUID("default-dataset", "staging") + "/servers/" + srvID, testToken, "", 404, "309"},
 		{"unknown request", "GET", "/cloudapi/v6/requests/" + unknownID, testToken, "", 404, "309"},
 		{"malformed dc id", "GET", "/cloudapi/v6/datacenters/abc", testToken, "", 404, "309"},
 		{"dot dot", "GET", "/cloudapi/v6/datacenters/../servers", testToken, "", 404, "309"},
@@ -37,12 +39,12 @@ func TestBadInput(t *testing.T) {
 		{"unknown path", "GET", "/cloudapi/v6/volumes", testToken, "", 404, "309"},
 		{"unknown sub path", "GET", srv + "/nothing", testToken, "", 404, "309"},
 		{"unknown volume", "GET", dc + "/volumes/" + unknownID, testToken, "", 404, "309"},
-		{"volume of another server", "GET", srv + "/volumes/" + nameUUID("default-dataset", "production", "web-2", "volume", "boot"), testToken, "", 404, "309"},
+		{"volume of another server", "GET", srv + "/volumes/" + dataset.NameUUID("default-dataset", "production", "web-2", "volume", "boot"), testToken, "", 404, "309"},
 		{"LAN id not a number", "GET", dc + "/lans/abc", testToken, "", 404, "309"},
 		{"LAN id zero", "GET", dc + "/lans/0", testToken, "", 404, "309"},
 		{"unknown LAN", "GET", dc + "/lans/7", testToken, "", 404, "309"},
-		{"NIC of another LAN", "GET", dc + "/lans/2/nics/" + nameUUID("default-dataset", "production", "web-1", "nic", "0"), testToken, "", 404, "309"},
-		{"no firewall rules", "GET", srv + "/nics/" + nameUUID("default-dataset", "production", "web-1", "nic", "0") + "/firewallrules/" + unknownID, testToken, "", 404, "309"},
+		{"NIC of another LAN", "GET", dc + "/lans/2/nics/" + dataset.NameUUID("default-dataset", "production", "web-1", "nic", "0"), testToken, "", 404, "309"},
+		{"no firewall rules", "GET", srv + "/nics/" + dataset.NameUUID("default-dataset", "production", "web-1", "nic", "0") + "/firewallrules/" + unknownID, testToken, "", 404, "309"},
 		{"unknown image", "GET", "/cloudapi/v6/images/" + unknownID, testToken, "", 404, "309"},
 		{"no NAT gateways", "GET", dc + "/natgateways/" + unknownID, testToken, "", 404, "309"},
 		{"unknown action", "POST", srv + "/explode", testToken, "", 404, "309"},

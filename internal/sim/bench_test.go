@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // discard is a ResponseWriter that keeps nothing, so the benchmarks measure
@@ -74,7 +76,7 @@ func BenchmarkGetServerParallel(b *testing.B) {
 // BenchmarkListServersDepth1 lists a 1,000-server data center at depth=1,
 // compact, in one page.
 func BenchmarkListServersDepth1(b *testing.B) {
-	d := Generate(GenerateOptions{Datacenters: 1, ServersPerDatacenter: 1000, Seed: 1})
+	d := dataset.Generate(dataset.GenerateOptions{Datacenters: 1, ServersPerDatacenter: 1000, Seed: 1})
 	s, _ := newTestSim(b, Options{Dataset: d})
 	req := benchRequest("GET", "/cloudapi/v6/datacenters/"+d.Datacenters[0].ID+"/servers?depth=1&pretty=false")
 	w := &sizer{h: http.Header{}}
@@ -93,7 +95,7 @@ func BenchmarkListServersDepth1(b *testing.B) {
 // volumes and 1 NIC per server, 2 LANs per data center). body-bytes is
 // the size of the answer.
 func BenchmarkListDatacentersDepth3(b *testing.B) {
-	d := Generate(GenerateOptions{Datacenters: 500, ServersPerDatacenter: 20, Seed: 1})
+	d := dataset.Generate(dataset.GenerateOptions{Datacenters: 500, ServersPerDatacenter: 20, Seed: 1})
 	s, _ := newTestSim(b, Options{Dataset: d})
 	req := benchRequest("GET", "/cloudapi/v6/datacenters?depth=3&pretty=false")
 	w := &sizer{h: http.Header{}}
@@ -169,7 +171,7 @@ func BenchmarkPowerCycle(b *testing.B) {
 func BenchmarkGenerate(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		d := Generate(GenerateOptions{Datacenters: 500, ServersPerDatacenter: 20, Seed: 1})
+		d := dataset.Generate(dataset.GenerateOptions{Datacenters: 500, ServersPerDatacenter: 20, Seed: 1})
 		if _, err := New(Options{Token: testToken, Dataset: d}); err != nil {
 			b.Fatal(err)
 		}

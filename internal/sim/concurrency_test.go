@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // TestConcurrentClients hammers a real listener with reads and writes from
@@ -23,7 +25,7 @@ func TestConcurrentClients(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	defer client.CloseIdleConnections()
 
-	d := DefaultDataset()
+	d := dataset.Default()
 	const workers, rounds = 8, 25
 	var calls, accepted atomic.Int64
 	var wg sync.WaitGroup

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -123,4 +124,15 @@ func decodeControlBody(r *http.Request, limit int64, v any) error {
 		return fmt.Errorf("invalid JSON body: unexpected data after the value")
 	}
 	return nil
+}
+
+// encodeIndented renders v as indented JSON for the control API.
+func encodeIndented(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

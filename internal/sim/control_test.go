@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 func TestControlFaults(t *testing.T) {
@@ -79,7 +81,7 @@ func TestControlStatsAndDataset(t *testing.T) {
 		t.Errorf("after reset: %+v", st)
 	}
 	rec := do(t, s, "GET", "/_sim/dataset", testToken, "")
-	d, err := LoadDataset(rec.Body)
+	d, err := dataset.Load(rec.Body)
 	if err != nil || len(d.Datacenters) != 3 {
 		t.Fatalf("GET /_sim/dataset: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // isRef reports whether v is a bare reference {id,type,href}.
@@ -44,7 +46,7 @@ func TestDepthDatacenters(t *testing.T) {
 	}
 
 	d3 := get(t, s, base+"?depth=3")
-	if vm := path(t, d3, "items", 0, "entities", "servers", "items", 0, "properties", "vmState"); vm != VMRunning {
+	if vm := path(t, d3, "items", 0, "entities", "servers", "items", 0, "properties", "vmState"); vm != dataset.VMRunning {
 		t.Errorf("depth=3: first server vmState %v", vm)
 	}
 	if !isRef(path(t, d3, "items", 0, "entities", "servers", "items", 0, "entities", "nics")) {
@@ -144,7 +146,7 @@ func TestDepthServerDevices(t *testing.T) {
 	s, _ := newTestSim(t, Options{})
 	dcID, srvID := defaultIDs(t, "production", "web-1")
 	srv := "/cloudapi/v6/datacenters/" + dcID + "/servers/" + srvID
-	bootID := nameUUID("default-dataset", "production", "web-1", "volume", "boot")
+	bootID := dataset.NameUUID("default-dataset", "production", "web-1", "volume", "boot")
 
 	d0 := get(t, s, srv)
 	boot := path(t, d0, "properties", "bootVolume")
@@ -187,7 +189,7 @@ func TestDepthServerDevices(t *testing.T) {
 	stagingID, batchID := defaultIDs(t, "staging", "batch-worker")
 	batch := get(t, s, "/cloudapi/v6/datacenters/"+stagingID+"/servers/"+batchID+"?depth=2")
 	props := path(t, batch, "properties").(map[string]any)
-	cdID := nameUUID("default-dataset", "staging", "batch-worker", "cdrom", netinstISO.Name)
+	cdID := dataset.NameUUID("default-dataset", "staging", "batch-worker", "cdrom", "debian-12.8.0-amd64-netinst.iso")
 	if _, ok := props["bootVolume"]; ok || path(t, props, "bootCdrom", "href") != "http://example.com/cloudapi/v6/images/"+cdID {
 		t.Errorf("batch-worker boots from %v", props)
 	}

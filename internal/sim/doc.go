@@ -8,7 +8,9 @@
 //
 // A Simulator is an http.Handler serving /cloudapi/v6/... (the API) and
 // /_sim/... (a control API for faults, statistics and the dataset). Start runs
-// one on a loopback listener; its URL is the value for IONOS_API_URL.
+// one on a loopback listener; its URL is the value for IONOS_API_URL. What
+// an account holds is a dataset.Dataset: package dataset loads, validates
+// and generates them, and builds the default one.
 //
 // # Fidelity
 //

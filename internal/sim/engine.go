@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // request is one asynchronous request created by a power action. Its whole
@@ -100,7 +102,7 @@ func (a *account) accept(now time.Time, s *srvState, in actionInput, tm *timing)
 	next, ok := decide(in.act, s.typ, s.projected)
 	a.reqSeq++
 	r := &request{
-		id:        nameUUID("request", strconv.FormatInt(a.seed, 10), strconv.Itoa(a.index), strconv.FormatUint(a.reqSeq, 10)),
+		id:        dataset.NameUUID("request", strconv.FormatInt(a.seed, 10), strconv.Itoa(a.index), strconv.FormatUint(a.reqSeq, 10)),
 		seq:       a.reqSeq,
 		srv:       s,
 		act:       in.act,

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // testTiming makes every phase easy to step through with a ManualClock.
@@ -11,13 +13,13 @@ var testTiming = Timing{Queue: time.Second, Start: 10 * time.Second, Stop: 10 * 
 	Reboot: 10 * time.Second, Suspend: 10 * time.Second, Resume: 10 * time.Second, StateLag: 2 * time.Second}
 
 // singleServer is a dataset with one data center holding one server.
-func singleServer(typ, vm string) (*Dataset, string, string) {
-	s := DatasetServer{ID: nameUUID("t", typ, vm), Name: "s1", Type: typ, VMState: vm, Cores: 2, RAM: 2048}
-	if typ == TypeEnterprise || typ == TypeGPU {
+func singleServer(typ, vm string) (*dataset.Dataset, string, string) {
+	s := dataset.Server{ID: dataset.NameUUID("t", typ, vm), Name: "s1", Type: typ, VMState: vm, Cores: 2, RAM: 2048}
+	if typ == dataset.TypeEnterprise || typ == dataset.TypeGPU {
 		s.CPUFamily = "INTEL_ICELAKE"
 	}
-	dc := Datacenter{ID: nameUUID("t-dc"), Name: "dc", Location: "de/fra", Servers: []DatasetServer{s}}
-	return &Dataset{Datacenters: []Datacenter{dc}}, dc.ID, s.ID
+	dc := dataset.Datacenter{ID: dataset.NameUUID("t-dc"), Name: "dc", Location: "de/fra", Servers: []dataset.Server{s}}
+	return &dataset.Dataset{Datacenters: []dataset.Datacenter{dc}}, dc.ID, s.ID
 }
 
 // serverView is what a client sees of a server.
@@ -52,14 +54,14 @@ func TestActionMatrix(t *testing.T) {
 		typ, from string
 		want      map[string]outcome
 	}{
-		{TypeEnterprise, VMRunning, map[string]outcome{"start": {D, VMRunning}, "stop": {D, VMShutoff}, "reboot": {D, VMRunning}, "suspend": {F, VMRunning}, "resume": {F, VMRunning}}},
-		{TypeEnterprise, VMShutoff, map[string]outcome{"start": {D, VMRunning}, "stop": {D, VMShutoff}, "reboot": {F, VMShutoff}, "suspend": {F, VMShutoff}, "resume": {F, VMShutoff}}},
-		{TypeVCPU, VMRunning, map[string]outcome{"start": {D, VMRunning}, "stop": {D, VMShutoff}, "reboot": {D, VMRunning}, "suspend": {F, VMRunning}, "resume": {F, VMRunning}}},
-		{TypeVCPU, VMShutoff, map[string]outcome{"start": {D, VMRunning}, "stop": {D, VMShutoff}, "reboot": {F, VMShutoff}, "suspend": {F, VMShutoff}, "resume": {F, VMShutoff}}},
-		{TypeCube, VMRunning, map[string]outcome{"start": {F, VMRunning}, "stop": {F, VMRunning}, "reboot": {D, VMRunning}, "suspend": {D, VMSuspended}, "resume": {D, VMRunning}}},
-		{TypeCube, VMSuspended, map[string]outcome{"start": {F, VMSuspended}, "stop": {F, VMSuspended}, "reboot": {F, VMSuspended}, "suspend": {D, VMSuspended}, "resume": {D, VMRunning}}},
-		{TypeGPU, VMRunning, map[string]outcome{"start": {F, VMRunning}, "stop": {F, VMRunning}, "reboot": {D, VMRunning}, "suspend": {D, VMSuspended}, "resume": {D, VMRunning}}},
-		{TypeGPU, VMSuspended, map[string]outcome{"start": {F, VMSuspended}, "stop": {F, VMSuspended}, "reboot": {F, VMSuspended}, "suspend": {D, VMSuspended}, "resume": {D, VMRunning}}},
+		{dataset.TypeEnterprise, dataset.VMRunning, map[string]outcome{"start": {D, dataset.VMRunning}, "stop": {D, dataset.VMShutoff}, "reboot": {D, dataset.VMRunning}, "suspend": {F, dataset.VMRunning}, "resume": {F, dataset.VMRunning}}},
+		{dataset.TypeEnterprise, dataset.VMShutoff, map[string]outcome{"start": {D, dataset.VMRunning}, "stop": {D, dataset.VMShutoff}, "reboot": {F, dataset.VMShutoff}, "suspend": {F, dataset.VMShutoff}, "resume": {F, dataset.VMShutoff}}},
+		{dataset.TypeVCPU, dataset.VMRunning, map[string]outcome{"start": {D, dataset.VMRunning}, "stop": {D, dataset.VMShutoff}, "reboot": {D, dataset.VMRunning}, "suspend": {F, dataset.VMRunning}, "resume": {F, dataset.VMRunning}}},
+		{dataset.TypeVCPU, dataset.VMShutoff, map[string]outcome{"start": {D, dataset.VMRunning}, "stop": {D, dataset.VMShutoff}, "reboot": {F, dataset.VMShutoff}, "suspend": {F, dataset.VMShutoff}, "resume": {F, dataset.VMShutoff}}},
+		{dataset.TypeCube, dataset.VMRunning, map[string]outcome{"start": {F, dataset.VMRunning}, "stop": {F, dataset.VMRunning}, "reboot": {D, dataset.VMRunning}, "suspend": {D, dataset.VMSuspended}, "resume": {D, dataset.VMRunning}}},
+		{dataset.TypeCube, dataset.VMSuspended, map[string]outcome{"start": {F, dataset.VMSuspended}, "stop": {F, dataset.VMSuspended}, "reboot": {F, dataset.VMSuspended}, "suspend": {D, dataset.VMSuspended}, "resume": {D, dataset.VMRunning}}},
+		{dataset.TypeGPU, dataset.VMRunning, map[string]outcome{"start": {F, dataset.VMRunning}, "stop": {F, dataset.VMRunning}, "reboot": {D, dataset.VMRunning}, "suspend": {D, dataset.VMSuspended}, "resume": {D, dataset.VMRunning}}},
+		{dataset.TypeGPU, dataset.VMSuspended, map[string]outcome{"start": {F, dataset.VMSuspended}, "stop": {F, dataset.VMSuspended}, "reboot": {F, dataset.VMSuspended}, "suspend": {D, dataset.VMSuspended}, "resume": {D, dataset.VMRunning}}},
 	}
 	for _, c := range cases {
 		for _, act := range actionNames {
@@ -141,12 +143,12 @@ func TestQueueing(t *testing.T) {
 	expectStatus(t, s, stop, statusDone)
 	expectStatus(t, s, start, statusRunning)
 	clock.Advance(2 * time.Second) // stop settled, start still running
-	if v := viewServer(t, s, dcID, web1); v.vmState != VMShutoff || v.state != "BUSY" {
+	if v := viewServer(t, s, dcID, web1); v.vmState != dataset.VMShutoff || v.state != "BUSY" {
 		t.Fatalf("between the two requests: %+v; want SHUTOFF and still BUSY", v)
 	}
 	clock.Advance(10 * time.Second) // start done and settled
 	expectStatus(t, s, start, statusDone)
-	if v := viewServer(t, s, dcID, web1); v.vmState != VMRunning || v.state != "AVAILABLE" {
+	if v := viewServer(t, s, dcID, web1); v.vmState != dataset.VMRunning || v.state != "AVAILABLE" {
 		t.Fatalf("after both: %+v; want RUNNING and AVAILABLE", v)
 	}
 }
@@ -160,7 +162,7 @@ func TestQueuedDecisionUsesProjectedState(t *testing.T) {
 	reboot := post(t, s, dcID, web1, "reboot")
 	clock.Advance(time.Minute)
 	expectStatus(t, s, reboot, statusFailed)
-	if v := viewServer(t, s, dcID, web1); v.vmState != VMShutoff || v.state != "INACTIVE" {
+	if v := viewServer(t, s, dcID, web1); v.vmState != dataset.VMShutoff || v.state != "INACTIVE" {
 		t.Fatalf("after stop and failed reboot: %+v", v)
 	}
 }

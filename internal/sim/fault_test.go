@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 func TestFaultStatus(t *testing.T) {
@@ -63,7 +65,7 @@ func TestFaultHTML502AfterExecutedPost(t *testing.T) {
 		t.Fatalf("%d requests found by filter.url, want 1", n)
 	}
 	clock.Advance(time.Minute)
-	if v := viewServer(t, s, dcID, srvID); v.vmState != VMShutoff {
+	if v := viewServer(t, s, dcID, srvID); v.vmState != dataset.VMShutoff {
 		t.Errorf("the executed stop did not take effect: %+v", v)
 	}
 }
@@ -83,7 +85,7 @@ func TestFaultFail(t *testing.T) {
 	failed := post(t, s, dcID, srvID, "stop")
 	clock.Advance(time.Minute)
 	expectStatus(t, s, failed, statusFailed)
-	if v := viewServer(t, s, dcID, srvID); v.vmState != VMRunning || v.state != "AVAILABLE" {
+	if v := viewServer(t, s, dcID, srvID); v.vmState != dataset.VMRunning || v.state != "AVAILABLE" {
 		t.Fatalf("after a failed stop: %+v", v)
 	}
 	ok := post(t, s, dcID, srvID, "stop") // count=1: this one works

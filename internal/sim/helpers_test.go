@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // testToken is the default account's token in tests.
@@ -94,7 +96,7 @@ func requestIDFromLocation(t testing.TB, loc string) string {
 		_, rest, ok = strings.Cut(loc, "/cloudapi/v6/requests/")
 	}
 	id, ok2 := strings.CutSuffix(rest, "/status")
-	if !ok || !ok2 || !isUUID(id) {
+	if !ok || !ok2 || !dataset.IsUUID(id) {
 		t.Fatalf("Location %q is not .../cloudapi/v6/requests/{uuid}/status", loc)
 	}
 	return id
@@ -135,7 +137,7 @@ func keys(m map[string]any) []string {
 // dc and server ids of the default dataset, by name.
 func defaultIDs(t testing.TB, dcName, srvName string) (dcID, srvID string) {
 	t.Helper()
-	for _, dc := range DefaultDataset().Datacenters {
+	for _, dc := range dataset.Default().Datacenters {
 		if dc.Name != dcName {
 			continue
 		}

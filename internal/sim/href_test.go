@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // TestEveryHrefAnswers walks every href the simulator renders, starting
@@ -85,7 +87,7 @@ func hrefShape(h string) string {
 	h, _, _ = strings.Cut(strings.TrimPrefix(h, "http://example.com/cloudapi/v6"), "?")
 	seg := strings.Split(h, "/")
 	for i, p := range seg {
-		if isUUID(p) || p != "" && strings.Trim(p, "0123456789") == "" {
+		if dataset.IsUUID(p) || p != "" && strings.Trim(p, "0123456789") == "" {
 			seg[i] = "*"
 		}
 	}

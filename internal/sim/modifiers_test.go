@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // names lists the items' properties.name of a collection answer.
@@ -37,7 +39,7 @@ func TestFilters(t *testing.T) {
 		{"absent value", servers + "filter.cpuFamily=a", []string{"web-1", "web-2", "db-1", "gpu-train"}},
 		{"metadata", servers + "filter.state=available", []string{"web-1", "web-2", "db-1", "cache-cube", "gpu-train"}},
 		{"metadata date", servers + "filter.createdDate=2024-01-15T09:33", []string{"db-1"}},
-		{"reference by id", servers + "filter.bootVolume=" + nameUUID("default-dataset", "production", "web-2", "volume", "boot")[:8], []string{"web-2"}},
+		{"reference by id", servers + "filter.bootVolume=" + dataset.NameUUID("default-dataset", "production", "web-2", "volume", "boot")[:8], []string{"web-2"}},
 		{"typo matches nothing", servers + "filter.nmae=web", []string{}},
 		{"unknown property", servers + "filter.colour=red", []string{}},
 		{"data centers", "/cloudapi/v6/datacenters?depth=1&filter.location=DE/", []string{"production", "staging"}},
@@ -116,11 +118,11 @@ func TestMaxResults(t *testing.T) {
 // TestModifierLinks: the paging links keep every modifier, and paging
 // counts what the filters left.
 func TestModifierLinks(t *testing.T) {
-	d := Generate(GenerateOptions{Datacenters: 1, ServersPerDatacenter: 300, Seed: 3})
+	d := dataset.Generate(dataset.GenerateOptions{Datacenters: 1, ServersPerDatacenter: 300, Seed: 3})
 	s, _ := newTestSim(t, Options{Dataset: d})
 	cubes := 0
 	for _, srv := range d.Datacenters[0].Servers[:200] {
-		if srv.Type == TypeCube {
+		if srv.Type == dataset.TypeCube {
 			cubes++
 		}
 	}

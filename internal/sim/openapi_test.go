@@ -18,6 +18,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // specPath is the IONOS Cloud API v6 spec (sdk-go v6.1.4, January 2023).
@@ -305,7 +307,7 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 	f := newSpecFixture(t)
 	base := "/cloudapi/v6"
 	dc := base + "/datacenters/" + f.prod
-	d := DefaultDataset()
+	d := dataset.Default()
 	web1 := d.Datacenters[0].Servers[0]
 	srv := dc + "/servers/" + f.web1
 	nic := srv + "/nics/" + web1.NICs[0].ID
@@ -323,7 +325,7 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 			base+"/requests"+d,
 			dc+"/volumes"+d,
 			dc+"/volumes/"+web1.Volumes[0].ID+d,
-			dc+"/volumes/"+DefaultDataset().Datacenters[0].Volumes[0].ID+d, // unattached
+			dc+"/volumes/"+dataset.Default().Datacenters[0].Volumes[0].ID+d, // unattached
 			dc+"/lans"+d,
 			dc+"/lans/1"+d,
 			dc+"/lans/2/nics"+d,
@@ -373,11 +375,11 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 // default dataset and generated ones with every kind of device, at the
 // depth the product uses and deeper.
 func TestOpenAPIDeepListings(t *testing.T) {
-	for name, d := range map[string]*Dataset{
-		"default":   DefaultDataset(),
-		"generated": Generate(GenerateOptions{Datacenters: 4, ServersPerDatacenter: 6, Seed: 3}),
-		"wide":      Generate(GenerateOptions{Datacenters: 2, ServersPerDatacenter: 3, Seed: 4, VolumesPerServer: 4, NICsPerServer: 3, LANsPerDatacenter: 3}),
-		"bare":      Generate(GenerateOptions{Datacenters: 2, ServersPerDatacenter: 3, Seed: 5, VolumesPerServer: -1, NICsPerServer: -1, LANsPerDatacenter: -1}),
+	for name, d := range map[string]*dataset.Dataset{
+		"default":   dataset.Default(),
+		"generated": dataset.Generate(dataset.GenerateOptions{Datacenters: 4, ServersPerDatacenter: 6, Seed: 3}),
+		"wide":      dataset.Generate(dataset.GenerateOptions{Datacenters: 2, ServersPerDatacenter: 3, Seed: 4, VolumesPerServer: 4, NICsPerServer: 3, LANsPerDatacenter: 3}),
+		"bare":      dataset.Generate(dataset.GenerateOptions{Datacenters: 2, ServersPerDatacenter: 3, Seed: 5, VolumesPerServer: -1, NICsPerServer: -1, LANsPerDatacenter: -1}),
 	} {
 		s, _ := newTestSim(t, Options{Dataset: d})
 		f := &specFixture{sim: s}
@@ -488,7 +490,7 @@ func TestOpenAPIValidatorIsStrict(t *testing.T) {
 		"bad createdDate":     `{"id":"x","type":"server","metadata":{"createdDate":"yesterday"},"properties":{"cores":1,"ram":1024}}`,
 		"entities not object": `{"id":"x","type":"server","properties":{"cores":1,"ram":1024},"entities":[]}`,
 	}
-	req := httptest.NewRequest(http.MethodGet, "http://example.com/cloudapi/v6/datacenters/"+nameUUID("a")+"/servers/"+nameUUID("b"), nil)
+	req := httptest.NewRequest(http.MethodGet, "http://example.com/cloudapi/v6/datacenters/"+dataset.NameUUID("a")+"/servers/"+dataset.NameUUID("b"), nil)
 	route, params, err := router.FindRoute(req)
 	if err != nil {
 		t.Fatal(err)
@@ -511,16 +513,16 @@ func TestOpenAPIValidatorIsStrict(t *testing.T) {
 // schemas, which the patches touched too.
 func TestOpenAPIValidatorIsStrictOnDevices(t *testing.T) {
 	_, router := loadSpec(t)
-	dc := "http://example.com/cloudapi/v6/datacenters/" + nameUUID("a")
+	dc := "http://example.com/cloudapi/v6/datacenters/" + dataset.NameUUID("a")
 	bad := []struct{ name, target, body string }{
-		{"volume type", dc + "/volumes/" + nameUUID("v"), `{"id":"x","type":"volume","properties":{"type":"FLOPPY","size":1}}`},
-		{"volume size missing", dc + "/volumes/" + nameUUID("v"), `{"id":"x","type":"volume","properties":{"type":"HDD"}}`},
-		{"bus", dc + "/volumes/" + nameUUID("v"), `{"id":"x","type":"volume","properties":{"size":1,"bus":"SCSI"}}`},
-		{"NIC lan not a number", dc + "/servers/" + nameUUID("s") + "/nics/" + nameUUID("n"), `{"id":"x","type":"nic","properties":{"lan":"one"}}`},
-		{"NIC firewall type", dc + "/servers/" + nameUUID("s") + "/nics/" + nameUUID("n"), `{"id":"x","type":"nic","properties":{"lan":1,"firewallType":"SIDEWAYS"}}`},
+		{"volume type", dc + "/volumes/" + dataset.NameUUID("v"), `{"id":"x","type":"volume","properties":{"type":"FLOPPY","size":1}}`},
+		{"volume size missing", dc + "/volumes/" + dataset.NameUUID("v"), `{"id":"x","type":"volume","properties":{"type":"HDD"}}`},
+		{"bus", dc + "/volumes/" + dataset.NameUUID("v"), `{"id":"x","type":"volume","properties":{"size":1,"bus":"SCSI"}}`},
+		{"NIC lan not a number", dc + "/servers/" + dataset.NameUUID("s") + "/nics/" + dataset.NameUUID("n"), `{"id":"x","type":"nic","properties":{"lan":"one"}}`},
+		{"NIC firewall type", dc + "/servers/" + dataset.NameUUID("s") + "/nics/" + dataset.NameUUID("n"), `{"id":"x","type":"nic","properties":{"lan":1,"firewallType":"SIDEWAYS"}}`},
 		{"LAN public not a bool", dc + "/lans/1", `{"id":"1","type":"lan","properties":{"public":"yes"}}`},
-		{"image type", "http://example.com/cloudapi/v6/images/" + nameUUID("i"), `{"id":"x","type":"image","properties":{"licenceType":"LINUX","imageType":"FLOPPY"}}`},
-		{"bootVolume not a reference", dc + "/servers/" + nameUUID("s"), `{"id":"x","type":"server","properties":{"cores":1,"ram":1024,"bootVolume":"v"}}`},
+		{"image type", "http://example.com/cloudapi/v6/images/" + dataset.NameUUID("i"), `{"id":"x","type":"image","properties":{"licenceType":"LINUX","imageType":"FLOPPY"}}`},
+		{"bootVolume not a reference", dc + "/servers/" + dataset.NameUUID("s"), `{"id":"x","type":"server","properties":{"cores":1,"ram":1024,"bootVolume":"v"}}`},
 	}
 	for _, c := range bad {
 		req := httptest.NewRequest(http.MethodGet, c.target, nil)
@@ -544,14 +546,14 @@ func TestOpenAPIValidatorIsStrictOnDevices(t *testing.T) {
 // TestOpenAPIHeadersAreValidated: declared headers are checked too.
 func TestOpenAPIHeadersAreValidated(t *testing.T) {
 	_, router := loadSpec(t)
-	req := httptest.NewRequest(http.MethodPost, "http://example.com/cloudapi/v6/datacenters/"+nameUUID("a")+"/servers/"+nameUUID("b")+"/stop", nil)
+	req := httptest.NewRequest(http.MethodPost, "http://example.com/cloudapi/v6/datacenters/"+dataset.NameUUID("a")+"/servers/"+dataset.NameUUID("b")+"/stop", nil)
 	route, params, err := router.FindRoute(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, h := range map[string]http.Header{
 		"Location elsewhere":      {"Location": {"http://example.com/somewhere/else"}},
-		"rate limit not a number": {"Location": {"http://example.com/cloudapi/v6/requests/" + nameUUID("r") + "/status"}, "X-Ratelimit-Limit": {"many"}},
+		"rate limit not a number": {"Location": {"http://example.com/cloudapi/v6/requests/" + dataset.NameUUID("r") + "/status"}, "X-Ratelimit-Limit": {"many"}},
 	} {
 		in := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},

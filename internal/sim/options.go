@@ -5,23 +5,25 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // Options configure a Simulator. The zero value works: one account with a
-// random token, DefaultDataset, the real clock and DefaultTiming.
+// random token, dataset.Default, the real clock and DefaultTiming.
 type Options struct {
-	Token        string       // bearer token of the default account; "" = a random token (see Simulator.Token)
-	Username     string       // optional Basic-auth user of the default account (with Password)
-	Password     string       // password for Username
-	Dataset      *Dataset     // default account's data; nil = DefaultDataset()
-	Accounts     []Account    // additional accounts, each with its own token and dataset (isolated state and request ids)
-	Clock        Clock        // nil = real time
-	Timing       Timing       // durations of the asynchronous engine
-	RateLimit    RateLimit    // zero = off
-	Faults       []Fault      // initial faults (see Fault)
-	Seed         int64        // seeds every random choice (fault probabilities, jitter, request ids), so runs repeat
-	MaxBodyBytes int64        // request body limit; 0 = 1 MiB
-	Logger       *slog.Logger // nil = discard
+	Token        string           // bearer token of the default account; "" = a random token (see Simulator.Token)
+	Username     string           // optional Basic-auth user of the default account (with Password)
+	Password     string           // password for Username
+	Dataset      *dataset.Dataset // default account's data; nil = dataset.Default()
+	Accounts     []Account        // additional accounts, each with its own token and dataset (isolated state and request ids)
+	Clock        Clock            // nil = real time
+	Timing       Timing           // durations of the asynchronous engine
+	RateLimit    RateLimit        // zero = off
+	Faults       []Fault          // initial faults (see Fault)
+	Seed         int64            // seeds every random choice (fault probabilities, jitter, request ids), so runs repeat
+	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+	Logger       *slog.Logger     // nil = discard
 
 	// LatencyPerMB is the time an answer costs per 1,000,000 bytes of its
 	// body, on top of latency faults (real time, like them). 0 means
@@ -43,12 +45,12 @@ const (
 )
 
 // Account is one more IONOS account: its own credentials and its own data.
-// A nil Dataset means DefaultDataset().
+// A nil Dataset means dataset.Default().
 type Account struct {
 	Token    string
 	Username string
 	Password string
-	Dataset  *Dataset
+	Dataset  *dataset.Dataset
 }
 
 // Timing of the asynchronous engine. Zero fields take DefaultTiming's value

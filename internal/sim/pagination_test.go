@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // TestPaginationWalk follows _links.next through a 2,500-server data center.
 func TestPaginationWalk(t *testing.T) {
-	d := Generate(GenerateOptions{Datacenters: 1, ServersPerDatacenter: 2500, Seed: 3})
+	d := dataset.Generate(dataset.GenerateOptions{Datacenters: 1, ServersPerDatacenter: 2500, Seed: 3})
 	s, _ := newTestSim(t, Options{Dataset: d})
 	dcID := d.Datacenters[0].ID
 	next := "http://example.com/cloudapi/v6/datacenters/" + dcID + "/servers?depth=1&pretty=false&limit=1000"

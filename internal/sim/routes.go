@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // routeKind names the API endpoints the simulator serves.
@@ -222,7 +224,7 @@ func (r *route) setIDs(seg []string) {
 
 // uuid validates an id segment, recording a malformed one.
 func (r *route) uuid(s string) string {
-	if !isUUID(s) {
+	if !dataset.IsUUID(s) {
 		r.badID = true
 		return ""
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // sdkEnv is the simulator on a real listener with sdk-go pointed at it the
@@ -132,11 +134,11 @@ func TestSDKPowerCycle(t *testing.T) {
 	steps := []struct {
 		action, srv, vmState, state string
 	}{
-		{"stop", web1, VMShutoff, "INACTIVE"},
-		{"start", web1, VMRunning, "AVAILABLE"},
-		{"reboot", web1, VMRunning, "AVAILABLE"},
-		{"suspend", cube, VMSuspended, "SUSPENDED"},
-		{"resume", cube, VMRunning, "AVAILABLE"},
+		{"stop", web1, dataset.VMShutoff, "INACTIVE"},
+		{"start", web1, dataset.VMRunning, "AVAILABLE"},
+		{"reboot", web1, dataset.VMRunning, "AVAILABLE"},
+		{"suspend", cube, dataset.VMSuspended, "SUSPENDED"},
+		{"resume", cube, dataset.VMRunning, "AVAILABLE"},
 	}
 	for _, step := range steps {
 		_, _, etag0 := e.server(t, prod, step.srv)
@@ -174,7 +176,7 @@ func TestSDKCubeStopFailsLate(t *testing.T) {
 	if st != "FAILED" || !strings.HasPrefix(msg, "[VDC-") {
 		t.Fatalf("stop on CUBE: %s %q, want FAILED with a [VDC-...] message", st, msg)
 	}
-	if vm, state, _ := e.server(t, prod, cube); vm != VMRunning || state != "AVAILABLE" {
+	if vm, state, _ := e.server(t, prod, cube); vm != dataset.VMRunning || state != "AVAILABLE" {
 		t.Errorf("CUBE after a failed stop: %s/%s", vm, state)
 	}
 	req, _, err := e.client.RequestsApi.RequestsFindById(e.ctx, requestIDFromLocation(t, loc)).Depth(1).Execute()
@@ -242,7 +244,7 @@ func TestSDKErrors(t *testing.T) {
 // models: volumes, CD-ROMs, NICs, LANs, load balancers, the boot device.
 func TestSDKDevices(t *testing.T) {
 	e := newSDKEnv(t, Options{}, testToken)
-	ctx, d := e.ctx, DefaultDataset()
+	ctx, d := e.ctx, dataset.Default()
 	prod, web1 := d.Datacenters[0], d.Datacenters[0].Servers[0]
 
 	srv, _, err := e.client.ServersApi.DatacentersServersFindById(ctx, prod.ID, web1.ID).Depth(2).Execute()
@@ -253,7 +255,7 @@ func TestSDKDevices(t *testing.T) {
 		t.Errorf("boot device %+v / %+v, want volume %s", boot, srv.Properties.BootCdrom, web1.BootDevice)
 	}
 	vols := *srv.Entities.Volumes.Items
-	if len(vols) != 1 || *vols[0].Properties.Size != 50 || *vols[0].Properties.Type != VolumeSSDStandard || *vols[0].Properties.BootServer != web1.ID {
+	if len(vols) != 1 || *vols[0].Properties.Size != 50 || *vols[0].Properties.Type != dataset.VolumeSSDStandard || *vols[0].Properties.BootServer != web1.ID {
 		t.Errorf("web-1's volumes %+v", vols[0].Properties)
 	}
 	nics := *srv.Entities.Nics.Items
@@ -306,7 +308,7 @@ func TestSDKDevices(t *testing.T) {
 		t.Errorf("CD-ROMs %v %v", cds, err)
 	}
 	img, _, err := e.client.ImagesApi.ImagesFindById(ctx, batch.CDROMs[0].ID).Execute()
-	if err != nil || *img.Properties.Name != netinstISO.Name || *img.Properties.Location != "de/txl" {
+	if err != nil || *img.Properties.Name != "debian-12.8.0-amd64-netinst.iso" || *img.Properties.Location != "de/txl" {
 		t.Errorf("image %+v %v", img, err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // Simulator is the simulated IONOS Cloud API v6. It is an http.Handler; use
@@ -95,7 +97,7 @@ func (s *Simulator) addAccounts(opts Options) error {
 	for i, a := range all {
 		d := a.Dataset
 		if d == nil {
-			d = DefaultDataset()
+			d = dataset.Default()
 		}
 		if err := d.Validate(); err != nil {
 			return fmt.Errorf("account %d: %w", i, err)
@@ -154,10 +156,10 @@ func (s *Simulator) Faults() []Fault { return s.faults.snapshot() }
 
 // Snapshot is a deep copy of the default account's current state, with every
 // effect that is due applied.
-func (s *Simulator) Snapshot() *Dataset { return s.snapshot(s.def) }
+func (s *Simulator) Snapshot() *dataset.Dataset { return s.snapshot(s.def) }
 
 // SnapshotAccount is Snapshot for the account with the given bearer token.
-func (s *Simulator) SnapshotAccount(token string) (*Dataset, bool) {
+func (s *Simulator) SnapshotAccount(token string) (*dataset.Dataset, bool) {
 	a, ok := s.byToken[token]
 	if !ok {
 		return nil, false
@@ -165,8 +167,8 @@ func (s *Simulator) SnapshotAccount(token string) (*Dataset, bool) {
 	return s.snapshot(a), true
 }
 
-func (s *Simulator) snapshot(a *account) *Dataset {
-	var d *Dataset
+func (s *Simulator) snapshot(a *account) *dataset.Dataset {
+	var d *dataset.Dataset
 	a.view(s.clock.Now(), func(_ time.Time) { d = a.dataset() })
 	return d
 }

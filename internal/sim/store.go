@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // account is one simulated IONOS account: credentials, data and the requests
@@ -98,7 +100,7 @@ func (s *srvState) touch(at time.Time) {
 // dataset always renders the same timestamps.
 var datasetEpoch = time.Date(2024, time.January, 15, 9, 30, 0, 0, time.UTC)
 
-func newAccount(index int, seed int64, token, username, password string, d *Dataset, rl RateLimit) *account {
+func newAccount(index int, seed int64, token, username, password string, d *dataset.Dataset, rl RateLimit) *account {
 	n := d.ServerCount()
 	a := &account{
 		token:    token,
@@ -106,7 +108,7 @@ func newAccount(index int, seed int64, token, username, password string, d *Data
 		password: password,
 		index:    index,
 		seed:     seed,
-		userID:   nameUUID("user", strconv.Itoa(index)),
+		userID:   dataset.NameUUID("user", strconv.Itoa(index)),
 		dcByID:   make(map[string]*dcState, len(d.Datacenters)),
 		srvByID:  make(map[string]*srvState, n),
 		volByID:  make(map[string]*volState, d.VolumeCount()),
@@ -144,7 +146,7 @@ func newAccount(index int, seed int64, token, username, password string, d *Data
 	return a
 }
 
-func newDCState(born time.Time, d Datacenter, userID string) *dcState {
+func newDCState(born time.Time, d dataset.Datacenter, userID string) *dcState {
 	created := formatTime(born)
 	dc := &dcState{
 		id:          canonicalID(d.ID),
@@ -161,7 +163,7 @@ func newDCState(born time.Time, d Datacenter, userID string) *dcState {
 	return dc
 }
 
-func initServer(s *srvState, dc *dcState, born time.Time, d DatasetServer) {
+func initServer(s *srvState, dc *dcState, born time.Time, d dataset.Server) {
 	created := formatTime(born)
 	*s = srvState{
 		id:        canonicalID(d.ID),
@@ -182,7 +184,7 @@ func initServer(s *srvState, dc *dcState, born time.Time, d DatasetServer) {
 		s.zone = "AUTO"
 	}
 	if templateBased(s.typ) {
-		s.templateID = nameUUID("template", s.typ, strconv.Itoa(int(s.cores)), strconv.Itoa(int(s.ram)))
+		s.templateID = dataset.NameUUID("template", s.typ, strconv.Itoa(int(s.cores)), strconv.Itoa(int(s.ram)))
 	}
 	s.etag = etagOf(s.id, s.version)
 }
@@ -213,13 +215,13 @@ func (a *account) server(dcID, srvID string) (*srvState, bool) {
 }
 
 // dataset copies the current state back into a Dataset (caller holds mu).
-func (a *account) dataset() *Dataset {
-	d := &Dataset{Datacenters: make([]Datacenter, len(a.dcs))}
+func (a *account) dataset() *dataset.Dataset {
+	d := &dataset.Dataset{Datacenters: make([]dataset.Datacenter, len(a.dcs))}
 	for i, dc := range a.dcs {
-		out := Datacenter{ID: dc.id, Name: dc.name, Description: dc.description, Location: dc.location,
-			Servers: make([]DatasetServer, len(dc.servers))}
+		out := dataset.Datacenter{ID: dc.id, Name: dc.name, Description: dc.description, Location: dc.location,
+			Servers: make([]dataset.Server, len(dc.servers))}
 		for j, s := range dc.servers {
-			out.Servers[j] = DatasetServer{ID: s.id, Name: s.name, Type: s.typ, VMState: s.vmState,
+			out.Servers[j] = dataset.Server{ID: s.id, Name: s.name, Type: s.typ, VMState: s.vmState,
 				CPUFamily: s.cpuFamily, AvailabilityZone: s.zone, Cores: s.cores, RAM: s.ram}
 			s.datasetDevices(&out.Servers[j])
 		}

@@ -1,11 +1,11 @@
 package sim
 
 import (
-	"crypto/sha1"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sim/dataset"
 )
 
 // The devices of a data center: volumes, CD-ROMs, NICs, LANs and load
@@ -50,7 +50,7 @@ type lanState struct {
 	num           int32
 	name, cidr    string
 	public        bool
-	failover      []DatasetIPFailover
+	failover      []dataset.IPFailover
 	dc            *dcState
 	nics          []*nicState // connected NICs, in server order
 	created, etag string
@@ -76,7 +76,7 @@ type devicePools struct {
 	nics []nicState
 }
 
-func newDevicePools(d *Dataset) *devicePools {
+func newDevicePools(d *dataset.Dataset) *devicePools {
 	var cds, nics int
 	for _, dc := range d.Datacenters {
 		for _, s := range dc.Servers {
@@ -92,13 +92,13 @@ func newDevicePools(d *Dataset) *devicePools {
 }
 
 // addLANs builds a data center's LANs (before its servers: NICs refer to them).
-func (a *account) addLANs(dc *dcState, lans []DatasetLAN) {
+func (a *account) addLANs(dc *dcState, lans []dataset.LAN) {
 	for _, l := range lans {
 		n, _ := strconv.ParseInt(l.ID, 10, 32) // validated
 		ls := &lanState{id: l.ID, num: int32(n), name: l.Name, cidr: l.IPv4CIDRBlock, public: l.Public,
 			dc: dc, created: dc.created}
 		for _, f := range l.IPFailover {
-			ls.failover = append(ls.failover, DatasetIPFailover{IP: f.IP, NICUUID: canonicalID(f.NICUUID)})
+			ls.failover = append(ls.failover, dataset.IPFailover{IP: f.IP, NICUUID: canonicalID(f.NICUUID)})
 		}
 		ls.etag = etagOf(dc.id+"/lans/"+ls.id, 1)
 		dc.lans = append(dc.lans, ls)
@@ -106,14 +106,14 @@ func (a *account) addLANs(dc *dcState, lans []DatasetLAN) {
 }
 
 // addDevices builds a server's volumes, CD-ROMs and NICs and its boot device.
-func (a *account) addDevices(p *devicePools, s *srvState, d DatasetServer) {
+func (a *account) addDevices(p *devicePools, s *srvState, d dataset.Server) {
 	s.volumes = presized[*volState](len(d.Volumes))
 	s.cdroms = presized[*cdState](len(d.CDROMs))
 	s.nics = presized[*nicState](len(d.NICs))
 	for i, dv := range d.Volumes {
 		v := a.addVolume(p, s.dc, dv)
 		v.srv = s
-		v.deviceNumber = volumeDeviceNumber(&dv, i)
+		v.deviceNumber = dv.DeviceNumberAt(i)
 		v.pciSlot = int32(5 + len(d.NICs) + i)
 		v.created = s.created
 		v.bootOrder = "NONE"
@@ -136,7 +136,7 @@ func (a *account) addDevices(p *devicePools, s *srvState, d DatasetServer) {
 }
 
 // addVolume builds a volume of dc; the caller attaches it or not.
-func (a *account) addVolume(p *devicePools, dc *dcState, d DatasetVolume) *volState {
+func (a *account) addVolume(p *devicePools, dc *dcState, d dataset.Volume) *volState {
 	p.vols = append(p.vols, volState{
 		id: canonicalID(d.ID), name: d.Name, typ: d.Type, size: d.Size,
 		zone:    orDefault(d.AvailabilityZone, "AUTO"),
@@ -152,7 +152,7 @@ func (a *account) addVolume(p *devicePools, dc *dcState, d DatasetVolume) *volSt
 	return v
 }
 
-func (a *account) addNIC(p *devicePools, s *srvState, i int, d DatasetNIC) *nicState {
+func (a *account) addNIC(p *devicePools, s *srvState, i int, d dataset.NIC) *nicState {
 	p.nics = append(p.nics, nicState{
 		id: canonicalID(d.ID), name: d.Name, mac: strings.ToLower(d.MAC), ips: d.IPs,
 		dhcp: d.DHCP, firewallActive: d.FirewallActive, firewallType: orDefault(d.FirewallType, "INGRESS"),
@@ -161,7 +161,7 @@ func (a *account) addNIC(p *devicePools, s *srvState, i int, d DatasetNIC) *nicS
 	})
 	n := &p.nics[len(p.nics)-1]
 	if n.mac == "" {
-		n.mac = macFromID(n.id)
+		n.mac = dataset.MACFromID(n.id)
 	}
 	n.etag = etagOf(n.id, 1)
 	n.lan.nics = append(n.lan.nics, n)
@@ -189,7 +189,7 @@ func (a *account) setBootDevice(s *srvState, id string) {
 
 // addLoadbalancers builds a data center's load balancers (after its servers:
 // they balance their NICs).
-func (a *account) addLoadbalancers(dc *dcState, born time.Time, lbs []DatasetLoadbalancer) {
+func (a *account) addLoadbalancers(dc *dcState, born time.Time, lbs []dataset.Loadbalancer) {
 	for i, l := range lbs {
 		lb := &lbState{id: canonicalID(l.ID), name: l.Name, ip: l.IP, dhcp: l.DHCP, dc: dc,
 			created: formatTime(born.Add(time.Duration(i+1) * time.Hour))}
@@ -215,13 +215,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// macFromID derives a NIC's MAC address from its id: 02:01 (the locally
-// administered prefix IONOS NICs carry) and four bytes of a hash.
-func macFromID(id string) string {
-	sum := sha1.Sum([]byte(id))
-	return fmt.Sprintf("02:01:%02x:%02x:%02x:%02x", sum[0], sum[1], sum[2], sum[3])
 }
 
 // lan finds a LAN of the data center by id.
@@ -287,16 +280,16 @@ func (lb *lbState) nic(nicID string) (*nicState, bool) {
 
 // Copies back into the dataset format, for Snapshot.
 
-func (s *srvState) datasetDevices(out *DatasetServer) {
+func (s *srvState) datasetDevices(out *dataset.Server) {
 	for _, v := range s.volumes {
 		out.Volumes = append(out.Volumes, v.dataset())
 	}
 	for _, cd := range s.cdroms {
-		out.CDROMs = append(out.CDROMs, DatasetCDROM{ID: cd.id, Name: cd.name, Description: cd.description,
+		out.CDROMs = append(out.CDROMs, dataset.CDROM{ID: cd.id, Name: cd.name, Description: cd.description,
 			Size: cd.size, LicenceType: cd.licence, ImageAliases: cloneStrings(cd.aliases)})
 	}
 	for _, n := range s.nics {
-		out.NICs = append(out.NICs, DatasetNIC{ID: n.id, Name: n.name, MAC: n.mac, IPs: cloneStrings(n.ips),
+		out.NICs = append(out.NICs, dataset.NIC{ID: n.id, Name: n.name, MAC: n.mac, IPs: cloneStrings(n.ips),
 			DHCP: n.dhcp, LAN: n.lan.num, FirewallActive: n.firewallActive, FirewallType: n.firewallType})
 	}
 	switch {
@@ -307,23 +300,23 @@ func (s *srvState) datasetDevices(out *DatasetServer) {
 	}
 }
 
-func (v *volState) dataset() DatasetVolume {
-	return DatasetVolume{ID: v.id, Name: v.name, Type: v.typ, Size: v.size, AvailabilityZone: v.zone,
+func (v *volState) dataset() dataset.Volume {
+	return dataset.Volume{ID: v.id, Name: v.name, Type: v.typ, Size: v.size, AvailabilityZone: v.zone,
 		Image: v.image, LicenceType: v.licence, Bus: v.bus, DeviceNumber: v.deviceNumber}
 }
 
-func (dc *dcState) datasetDevices(out *Datacenter) {
+func (dc *dcState) datasetDevices(out *dataset.Datacenter) {
 	for _, v := range dc.volumes {
 		if v.srv == nil {
 			out.Volumes = append(out.Volumes, v.dataset())
 		}
 	}
 	for _, l := range dc.lans {
-		out.LANs = append(out.LANs, DatasetLAN{ID: l.id, Name: l.name, Public: l.public, IPv4CIDRBlock: l.cidr,
-			IPFailover: append([]DatasetIPFailover(nil), l.failover...)})
+		out.LANs = append(out.LANs, dataset.LAN{ID: l.id, Name: l.name, Public: l.public, IPv4CIDRBlock: l.cidr,
+			IPFailover: append([]dataset.IPFailover(nil), l.failover...)})
 	}
 	for _, lb := range dc.lbs {
-		d := DatasetLoadbalancer{ID: lb.id, Name: lb.name, IP: lb.ip, DHCP: lb.dhcp}
+		d := dataset.Loadbalancer{ID: lb.id, Name: lb.name, IP: lb.ip, DHCP: lb.dhcp}
 		for _, n := range lb.nics {
 			d.BalancedNICs = append(d.BalancedNICs, n.id)
 		}

@@ -1,8 +1,8 @@
-package sim
+package dataset
 
 import "strconv"
 
-// DefaultDataset is the deterministic account the simulator serves unless told
+// Default is the deterministic account the simulator serves unless told
 // otherwise: three data centers in different locations and thirteen servers
 // covering every server type and power state. "web-1" exists in two data
 // centers on purpose, so name resolution has an ambiguity to handle. Ids are
@@ -12,21 +12,21 @@ import "strconv"
 // server has a boot volume and NICs, some a data volume; staging's
 // batch-worker boots from a CD-ROM (an installer image); production has a
 // load balancer and an unattached backup volume.
-func DefaultDataset() *Dataset {
+func Default() *Dataset {
 	return &Dataset{Datacenters: []Datacenter{
 		defaultDC(dcSpec{name: "production", location: "de/fra", description: "Customer-facing web shop and its database",
 			public: "85.215.231", private: "10.7.222",
 			servers: []srvSpec{
-				{DatasetServer: ent("web-1", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_1"),
+				{Server: ent("web-1", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_1"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu)}, nics: []nicSpec{{1, 11, 50}, {2, 11, 0}}},
-				{DatasetServer: ent("web-2", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_2"),
+				{Server: ent("web-2", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_2"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu)}, nics: []nicSpec{{1, 12, 0}, {2, 12, 0}}},
-				{DatasetServer: ent("db-1", VMRunning, 8, 32768, "INTEL_ICELAKE", "ZONE_1"),
+				{Server: ent("db-1", VMRunning, 8, 32768, "INTEL_ICELAKE", "ZONE_1"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageDebian), dataVol("data", VolumeSSDPremium, 500)},
 					nics: []nicSpec{{2, 21, 0}}},
-				{DatasetServer: srv("cache-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
+				{Server: srv("cache-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeDAS, 60, imageDebian)}, nics: []nicSpec{{2, 31, 0}}},
-				{DatasetServer: srv("gpu-train", TypeGPU, VMRunning, 24, 245760, "AMD_EPYC", "AUTO"),
+				{Server: srv("gpu-train", TypeGPU, VMRunning, 24, 245760, "AMD_EPYC", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDPremium, 200, imageUbuntu), dataVol("datasets", VolumeHDD, 2000)},
 					nics: []nicSpec{{2, 41, 0}}},
 			},
@@ -36,16 +36,16 @@ func DefaultDataset() *Dataset {
 		defaultDC(dcSpec{name: "staging", location: "de/txl", description: "Pre-production copy of the shop and CI runners",
 			public: "217.160.44", private: "10.8.12",
 			servers: []srvSpec{
-				{DatasetServer: srv("web-1", TypeVCPU, VMRunning, 2, 4096, "", "AUTO"),
+				{Server: srv("web-1", TypeVCPU, VMRunning, 2, 4096, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 30, imageUbuntu)}, nics: []nicSpec{{1, 21, 0}, {2, 21, 0}}},
-				{DatasetServer: srv("build-runner", TypeVCPU, VMShutoff, 4, 8192, "", "AUTO"),
+				{Server: srv("build-runner", TypeVCPU, VMShutoff, 4, 8192, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu), dataVol("cache", VolumeSSDStandard, 200)},
 					nics: []nicSpec{{2, 31, 0}}},
-				{DatasetServer: srv("dev-cube", TypeCube, VMSuspended, 1, 2048, "", "AUTO"),
+				{Server: srv("dev-cube", TypeCube, VMSuspended, 1, 2048, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeDAS, 30, imageDebian)}, nics: []nicSpec{{2, 41, 0}}},
 				// batch-worker is being reinstalled: it boots the Debian
 				// installer from a CD-ROM onto a blank system volume.
-				{DatasetServer: ent("batch-worker", VMShutoff, 8, 16384, "INTEL_SKYLAKE", "ZONE_2"),
+				{Server: ent("batch-worker", VMShutoff, 8, 16384, "INTEL_SKYLAKE", "ZONE_2"),
 					vols:    []volSpec{{name: "system", typ: VolumeHDD, size: 100, licence: "LINUX"}},
 					nics:    []nicSpec{{2, 51, 0}},
 					cdrom:   true,
@@ -55,15 +55,15 @@ func DefaultDataset() *Dataset {
 		defaultDC(dcSpec{name: "analytics", location: "us/las", description: "Data pipeline, model inference and reporting",
 			public: "74.208.17", private: "10.9.3",
 			servers: []srvSpec{
-				{DatasetServer: ent("etl-1", VMRunning, 8, 16384, "INTEL_SKYLAKE", "AUTO"),
+				{Server: ent("etl-1", VMRunning, 8, 16384, "INTEL_SKYLAKE", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageRocky), dataVol("warehouse", VolumeHDD, 1000)},
 					nics: []nicSpec{{2, 11, 0}}},
-				{DatasetServer: srv("gpu-infer", TypeGPU, VMSuspended, 12, 122880, "AMD_EPYC", "AUTO"),
+				{Server: srv("gpu-infer", TypeGPU, VMSuspended, 12, 122880, "AMD_EPYC", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDPremium, 100, imageUbuntu), dataVol("models", VolumeSSDPremium, 500)},
 					nics: []nicSpec{{2, 21, 0}}},
-				{DatasetServer: srv("report-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
+				{Server: srv("report-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeDAS, 30, imageDebian)}, nics: []nicSpec{{1, 31, 0}}},
-				{DatasetServer: srv("jupyter", TypeVCPU, VMRunning, 4, 16384, "", "ZONE_1"),
+				{Server: srv("jupyter", TypeVCPU, VMRunning, 4, 16384, "", "ZONE_1"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu), dataVol("notebooks", VolumeSSDStandard, 100)},
 					nics: []nicSpec{{1, 41, 0}, {2, 41, 0}}},
 			},
@@ -84,7 +84,7 @@ type dcSpec struct {
 
 // srvSpec is a server with the devices it gets.
 type srvSpec struct {
-	DatasetServer
+	Server
 	vols           []volSpec // the first is the boot volume unless bootsCD
 	nics           []nicSpec
 	cdrom, bootsCD bool
@@ -125,36 +125,35 @@ func dataVol(name, typ string, size float64) volSpec {
 // tests rely on; they must not change).
 func defaultDC(spec dcSpec) Datacenter {
 	id := func(parts ...string) string {
-		return nameUUID(append([]string{"default-dataset", spec.name}, parts...)...)
+		return NameUUID(append([]string{"default-dataset", spec.name}, parts...)...)
 	}
 	dc := Datacenter{
 		ID:          id(),
 		Name:        spec.name,
 		Description: spec.description,
 		Location:    spec.location,
-		LANs: []DatasetLAN{
+		LANs: []LAN{
 			{ID: "1", Name: "public", Public: true},
 			{ID: "2", Name: "backend", IPv4CIDRBlock: spec.private + ".0/24"},
 		},
 	}
 	firstNIC := map[string]string{}
 	for _, ss := range spec.servers {
-		s := ss.DatasetServer
+		s := ss.Server
 		s.ID = id(s.Name)
 		for _, vs := range ss.vols {
 			s.Volumes = append(s.Volumes, defaultVolume(spec, s.Name+"-"+vs.name, vs, id(s.Name, "volume", vs.name), len(s.Volumes)+1))
 		}
 		if ss.cdrom {
-			cd := netinstISO
+			cd := netinstISO()
 			cd.ID = id(s.Name, "cdrom", cd.Name)
-			cd.ImageAliases = cloneStrings(cd.ImageAliases)
 			s.CDROMs = append(s.CDROMs, cd)
 		}
 		for i, ns := range ss.nics {
 			n := defaultNIC(spec, ns, id(s.Name, "nic", strconv.Itoa(i)), i)
 			s.NICs = append(s.NICs, n)
 			if ns.failover != 0 {
-				dc.LANs[0].IPFailover = append(dc.LANs[0].IPFailover, DatasetIPFailover{IP: n.IPs[1], NICUUID: n.ID})
+				dc.LANs[0].IPFailover = append(dc.LANs[0].IPFailover, IPFailover{IP: n.IPs[1], NICUUID: n.ID})
 			}
 		}
 		switch {
@@ -172,7 +171,7 @@ func defaultDC(spec dcSpec) Datacenter {
 		dc.Volumes = append(dc.Volumes, defaultVolume(spec, vs.name, vs, id("volume", vs.name), 0))
 	}
 	if lb := spec.loadbalancer; lb != nil {
-		d := DatasetLoadbalancer{ID: id("loadbalancer", lb.name), Name: lb.name, IP: spec.public + "." + strconv.Itoa(lb.ip)}
+		d := Loadbalancer{ID: id("loadbalancer", lb.name), Name: lb.name, IP: spec.public + "." + strconv.Itoa(lb.ip)}
 		for _, name := range lb.servers {
 			d.BalancedNICs = append(d.BalancedNICs, firstNIC[name])
 		}
@@ -182,8 +181,8 @@ func defaultDC(spec dcSpec) Datacenter {
 }
 
 // defaultVolume builds a volume; deviceNumber is 0 for an unattached one.
-func defaultVolume(spec dcSpec, name string, vs volSpec, id string, deviceNumber int) DatasetVolume {
-	v := DatasetVolume{ID: id, Name: name, Type: vs.typ, Size: vs.size, AvailabilityZone: "AUTO",
+func defaultVolume(spec dcSpec, name string, vs volSpec, id string, deviceNumber int) Volume {
+	v := Volume{ID: id, Name: name, Type: vs.typ, Size: vs.size, AvailabilityZone: "AUTO",
 		LicenceType: vs.licence, Bus: "VIRTIO", DeviceNumber: int64(deviceNumber)}
 	if vs.image.name != "" {
 		v.Image, v.LicenceType = publicImageID(spec.location, vs.image.name), vs.image.licence
@@ -191,12 +190,12 @@ func defaultVolume(spec dcSpec, name string, vs volSpec, id string, deviceNumber
 	return v
 }
 
-func defaultNIC(spec dcSpec, ns nicSpec, id string, i int) DatasetNIC {
+func defaultNIC(spec dcSpec, ns nicSpec, id string, i int) NIC {
 	prefix := spec.private
 	if ns.lan == 1 {
 		prefix = spec.public
 	}
-	n := DatasetNIC{ID: id, Name: "eth" + strconv.Itoa(i), MAC: macFromID(id), DHCP: true, LAN: ns.lan,
+	n := NIC{ID: id, Name: "eth" + strconv.Itoa(i), MAC: MACFromID(id), DHCP: true, LAN: ns.lan,
 		IPs: []string{prefix + "." + strconv.Itoa(ns.host)}, FirewallActive: ns.lan == 1, FirewallType: "INGRESS"}
 	if ns.failover != 0 {
 		n.IPs = append(n.IPs, prefix+"."+strconv.Itoa(ns.failover))
@@ -204,12 +203,12 @@ func defaultNIC(spec dcSpec, ns nicSpec, id string, i int) DatasetNIC {
 	return n
 }
 
-func ent(name, vmState string, cores, ram int32, cpuFamily, zone string) DatasetServer {
+func ent(name, vmState string, cores, ram int32, cpuFamily, zone string) Server {
 	return srv(name, TypeEnterprise, vmState, cores, ram, cpuFamily, zone)
 }
 
-func srv(name, typ, vmState string, cores, ram int32, cpuFamily, zone string) DatasetServer {
-	return DatasetServer{
+func srv(name, typ, vmState string, cores, ram int32, cpuFamily, zone string) Server {
+	return Server{
 		Name:             name,
 		Type:             typ,
 		VMState:          vmState,

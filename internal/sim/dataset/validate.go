@@ -1,4 +1,4 @@
-package sim
+package dataset
 
 import (
 	"errors"
@@ -91,7 +91,7 @@ func (v *validator) err() error {
 }
 
 func (v *validator) id(entry entry, id string) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		v.addf("%s: id %q is not a UUID (want 8-4-4-4-12 hex digits)", entry, id)
 		return
 	}
@@ -121,7 +121,7 @@ func (v *validator) oneOf(entry entry, field, value string, allowed []string, op
 // dcScope is what the checks of a data center's parts need to know about
 // the data center: its LANs and its NICs.
 type dcScope struct {
-	lans    map[int32]*DatasetLAN
+	lans    map[int32]*LAN
 	lanIDs  []string
 	nicLAN  map[string]int32 // lower-case NIC id -> LAN id
 	dcEntry *entry
@@ -134,7 +134,7 @@ func (v *validator) datacenter(i int, dc *Datacenter) {
 	if strings.TrimSpace(dc.Location) == "" {
 		v.addf("%s: location is missing (e.g. de/fra)", entry)
 	}
-	sc := &dcScope{lans: map[int32]*DatasetLAN{}, nicLAN: map[string]int32{}, dcEntry: entry}
+	sc := &dcScope{lans: map[int32]*LAN{}, nicLAN: map[string]int32{}, dcEntry: entry}
 	for j := range dc.LANs {
 		v.lan(entry.child("lans", j, dc.LANs[j].Name), &dc.LANs[j], sc)
 	}
@@ -153,7 +153,7 @@ func (v *validator) datacenter(i int, dc *Datacenter) {
 	}
 }
 
-func (v *validator) server(entry *entry, s *DatasetServer, sc *dcScope) {
+func (v *validator) server(entry *entry, s *Server, sc *dcScope) {
 	v.id(*entry, s.ID)
 	v.name(*entry, s.Name)
 	v.oneOf(*entry, "type", s.Type, serverTypes, false)
@@ -173,7 +173,7 @@ func (v *validator) server(entry *entry, s *DatasetServer, sc *dcScope) {
 		vol := &s.Volumes[j]
 		ventry := entry.child("volumes", j, vol.Name)
 		v.volume(ventry, vol, s)
-		n := volumeDeviceNumber(vol, j)
+		n := vol.DeviceNumberAt(j)
 		if devices[n] {
 			v.addf("%s: deviceNumber %d is already used by another volume of the server", ventry, n)
 		}
@@ -188,29 +188,20 @@ func (v *validator) server(entry *entry, s *DatasetServer, sc *dcScope) {
 	v.bootDevice(*entry, s)
 }
 
-// volumeDeviceNumber is an attached volume's LUN: the dataset's, or its
-// position from 1.
-func volumeDeviceNumber(vol *DatasetVolume, position int) int64 {
-	if vol.DeviceNumber > 0 {
-		return vol.DeviceNumber
-	}
-	return int64(position) + 1
-}
-
-func (v *validator) bootDevice(entry entry, s *DatasetServer) {
+func (v *validator) bootDevice(entry entry, s *Server) {
 	if s.BootDevice == "" {
 		return
 	}
 	own := func(id string) bool { return strings.EqualFold(id, s.BootDevice) }
-	if slices.ContainsFunc(s.Volumes, func(vol DatasetVolume) bool { return own(vol.ID) }) ||
-		slices.ContainsFunc(s.CDROMs, func(cd DatasetCDROM) bool { return own(cd.ID) }) {
+	if slices.ContainsFunc(s.Volumes, func(vol Volume) bool { return own(vol.ID) }) ||
+		slices.ContainsFunc(s.CDROMs, func(cd CDROM) bool { return own(cd.ID) }) {
 		return
 	}
 	v.addf("%s: bootDevice %q is not the id of one of the server's volumes or CD-ROMs", entry, s.BootDevice)
 }
 
 // volume checks a volume; attachedTo is nil for an unattached one.
-func (v *validator) volume(entry entry, vol *DatasetVolume, attachedTo *DatasetServer) {
+func (v *validator) volume(entry entry, vol *Volume, attachedTo *Server) {
 	v.id(entry, vol.ID)
 	v.name(entry, vol.Name)
 	v.oneOf(entry, "type", vol.Type, volumeTypes, false)
@@ -223,7 +214,7 @@ func (v *validator) volume(entry entry, vol *DatasetVolume, attachedTo *DatasetS
 	v.oneOf(entry, "availabilityZone", vol.AvailabilityZone, volumeZones, true)
 	v.oneOf(entry, "bus", vol.Bus, volumeBuses, true)
 	v.oneOf(entry, "licenceType", vol.LicenceType, licenceTypes, true)
-	if vol.Image != "" && !isUUID(vol.Image) {
+	if vol.Image != "" && !IsUUID(vol.Image) {
 		v.addf("%s: image %q is not a UUID (the id of the image the volume was made from)", entry, vol.Image)
 	}
 	if vol.Image == "" && vol.LicenceType == "" {
@@ -237,7 +228,7 @@ func (v *validator) volume(entry entry, vol *DatasetVolume, attachedTo *DatasetS
 	}
 }
 
-func (v *validator) cdrom(entry entry, cd *DatasetCDROM) {
+func (v *validator) cdrom(entry entry, cd *CDROM) {
 	v.id(entry, cd.ID)
 	v.name(entry, cd.Name)
 	if cd.Size <= 0 {
@@ -246,7 +237,7 @@ func (v *validator) cdrom(entry entry, cd *DatasetCDROM) {
 	v.oneOf(entry, "licenceType", cd.LicenceType, licenceTypes, false)
 }
 
-func (v *validator) nic(entry entry, n *DatasetNIC, sc *dcScope) {
+func (v *validator) nic(entry entry, n *NIC, sc *dcScope) {
 	v.id(entry, n.ID)
 	if n.MAC != "" {
 		if hw, err := net.ParseMAC(n.MAC); err != nil || len(hw) != 6 {
@@ -269,7 +260,7 @@ func (v *validator) ipv4(entry entry, field, ip string) {
 	}
 }
 
-func (v *validator) lan(entry entry, l *DatasetLAN, sc *dcScope) {
+func (v *validator) lan(entry entry, l *LAN, sc *dcScope) {
 	n, err := strconv.ParseInt(l.ID, 10, 32)
 	if err != nil || n < 1 || strconv.FormatInt(n, 10) != l.ID {
 		v.addf("%s: id %q is not a LAN id (want a positive integer as a string, like \"1\")", entry, l.ID)
@@ -291,7 +282,7 @@ func (v *validator) lan(entry entry, l *DatasetLAN, sc *dcScope) {
 }
 
 // ipFailover runs after the servers: a failover NIC must be on the LAN.
-func (v *validator) ipFailover(entry entry, l *DatasetLAN, sc *dcScope) {
+func (v *validator) ipFailover(entry entry, l *LAN, sc *dcScope) {
 	for _, f := range l.IPFailover {
 		v.ipv4(entry, "ipFailover ip", f.IP)
 		lan, ok := sc.nicLAN[strings.ToLower(f.NICUUID)]
@@ -301,7 +292,7 @@ func (v *validator) ipFailover(entry entry, l *DatasetLAN, sc *dcScope) {
 	}
 }
 
-func (v *validator) loadbalancer(entry entry, lb *DatasetLoadbalancer, sc *dcScope) {
+func (v *validator) loadbalancer(entry entry, lb *Loadbalancer, sc *dcScope) {
 	v.id(entry, lb.ID)
 	v.name(entry, lb.Name)
 	if lb.IP != "" {

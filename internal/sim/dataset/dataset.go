@@ -1,7 +1,6 @@
-package sim
+package dataset
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,19 +18,18 @@ type Dataset struct {
 // volumes attached to no server; the data center's volumes collection shows
 // them after the attached ones.
 type Datacenter struct {
-	ID            string                `json:"id"`
-	Name          string                `json:"name"`
-	Description   string                `json:"description,omitempty"`
-	Location      string                `json:"location"`
-	Servers       []DatasetServer       `json:"servers"`
-	Volumes       []DatasetVolume       `json:"volumes,omitempty"`
-	LANs          []DatasetLAN          `json:"lans,omitempty"`
-	Loadbalancers []DatasetLoadbalancer `json:"loadbalancers,omitempty"`
+	ID            string         `json:"id"`
+	Name          string         `json:"name"`
+	Description   string         `json:"description,omitempty"`
+	Location      string         `json:"location"`
+	Servers       []Server       `json:"servers"`
+	Volumes       []Volume       `json:"volumes,omitempty"`
+	LANs          []LAN          `json:"lans,omitempty"`
+	Loadbalancers []Loadbalancer `json:"loadbalancers,omitempty"`
 }
 
-// DatasetServer is one server of a Datacenter. (It is not called Server
-// because that name belongs to the running simulator that Start returns.)
-type DatasetServer struct {
+// Server is one server of a Datacenter.
+type Server struct {
 	ID               string `json:"id"`
 	Name             string `json:"name"`
 	Type             string `json:"type"`                // ENTERPRISE, VCPU, CUBE or GPU
@@ -41,17 +39,17 @@ type DatasetServer struct {
 	Cores            int32  `json:"cores"`
 	RAM              int32  `json:"ram"` // MB
 
-	Volumes []DatasetVolume `json:"volumes,omitempty"` // attached volumes
-	CDROMs  []DatasetCDROM  `json:"cdroms,omitempty"`  // attached CD-ROM images
-	NICs    []DatasetNIC    `json:"nics,omitempty"`
+	Volumes []Volume `json:"volumes,omitempty"` // attached volumes
+	CDROMs  []CDROM  `json:"cdroms,omitempty"`  // attached CD-ROM images
+	NICs    []NIC    `json:"nics,omitempty"`
 	// BootDevice is the id of one of the server's own volumes or CD-ROMs
 	// (properties.bootVolume or properties.bootCdrom); "" = none.
 	BootDevice string `json:"bootDevice,omitempty"`
 }
 
-// DatasetVolume is a storage volume: attached to a server (listed under it)
+// Volume is a storage volume: attached to a server (listed under it)
 // or unattached (listed under its data center).
-type DatasetVolume struct {
+type Volume struct {
 	ID               string  `json:"id"`
 	Name             string  `json:"name"`
 	Type             string  `json:"type"`                       // HDD, SSD, SSD Standard, SSD Premium, DAS (CUBE servers only), ISO
@@ -65,9 +63,18 @@ type DatasetVolume struct {
 	DeviceNumber int64 `json:"deviceNumber,omitempty"`
 }
 
-// DatasetCDROM is an image of type CDROM attached to a server. The API
+// DeviceNumberAt is the LUN of an attached volume at position (from 0)
+// among its server's volumes: DeviceNumber, or position+1 when unset.
+func (v *Volume) DeviceNumberAt(position int) int64 {
+	if v.DeviceNumber > 0 {
+		return v.DeviceNumber
+	}
+	return int64(position) + 1
+}
+
+// CDROM is an image of type CDROM attached to a server. The API
 // lists it as an image of the data center's location.
-type DatasetCDROM struct {
+type CDROM struct {
 	ID           string   `json:"id"`
 	Name         string   `json:"name"`
 	Description  string   `json:"description,omitempty"`
@@ -76,9 +83,9 @@ type DatasetCDROM struct {
 	ImageAliases []string `json:"imageAliases,omitempty"`
 }
 
-// DatasetNIC is a network interface of a server, connected to one of its
+// NIC is a network interface of a server, connected to one of its
 // data center's LANs.
-type DatasetNIC struct {
+type NIC struct {
 	ID             string   `json:"id"`
 	Name           string   `json:"name,omitempty"`
 	MAC            string   `json:"mac,omitempty"` // "" = derived from the id
@@ -89,28 +96,28 @@ type DatasetNIC struct {
 	FirewallType   string   `json:"firewallType,omitempty"` // INGRESS (default), EGRESS, BIDIRECTIONAL
 }
 
-// DatasetLAN is a LAN of a data center. Its id is a small integer as a
+// LAN is a LAN of a data center. Its id is a small integer as a
 // string ("1", "2", ...), unique in the data center, as on the real API.
-type DatasetLAN struct {
+type LAN struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Public bool   `json:"public"`
 	// IPv4CIDRBlock is a private LAN's range (e.g. 10.7.222.0/24); public
 	// LANs have none.
-	IPv4CIDRBlock string              `json:"ipv4CidrBlock,omitempty"`
-	IPFailover    []DatasetIPFailover `json:"ipFailover,omitempty"`
+	IPv4CIDRBlock string       `json:"ipv4CidrBlock,omitempty"`
+	IPFailover    []IPFailover `json:"ipFailover,omitempty"`
 }
 
-// DatasetIPFailover is one IP failover group of a LAN: an IP and the NIC
+// IPFailover is one IP failover group of a LAN: an IP and the NIC
 // (connected to the LAN) that currently holds it.
-type DatasetIPFailover struct {
+type IPFailover struct {
 	IP      string `json:"ip"`
 	NICUUID string `json:"nicUuid"`
 }
 
-// DatasetLoadbalancer is a (legacy) load balancer of a data center,
+// Loadbalancer is a (legacy) load balancer of a data center,
 // balancing NICs of the data center's servers.
-type DatasetLoadbalancer struct {
+type Loadbalancer struct {
 	ID           string   `json:"id"`
 	Name         string   `json:"name"`
 	IP           string   `json:"ip,omitempty"`
@@ -160,9 +167,9 @@ var (
 	firewallTypes     = []string{"INGRESS", "EGRESS", "BIDIRECTIONAL"}
 )
 
-// LoadDataset reads a Dataset written by Save (or by hand) and validates it.
+// Load reads a Dataset written by Save (or by hand) and validates it.
 // Unknown fields are errors, so a typo does not silently drop data.
-func LoadDataset(r io.Reader) (*Dataset, error) {
+func Load(r io.Reader) (*Dataset, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	var d Dataset
@@ -178,7 +185,7 @@ func LoadDataset(r io.Reader) (*Dataset, error) {
 	return &d, nil
 }
 
-// Save writes the dataset as indented JSON that LoadDataset reads back.
+// Save writes the dataset as indented JSON that Load reads back.
 func (d *Dataset) Save(w io.Writer) error {
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
@@ -213,7 +220,7 @@ func (d *Dataset) Clone() *Dataset {
 	return c
 }
 
-func (s DatasetServer) clone() DatasetServer {
+func (s Server) clone() Server {
 	s.Volumes = slices.Clone(s.Volumes)
 	s.CDROMs = slices.Clone(s.CDROMs)
 	for i := range s.CDROMs {
@@ -245,15 +252,4 @@ func (d *Dataset) VolumeCount() int {
 		}
 	}
 	return n
-}
-
-// encodeIndented renders v as indented JSON for the control API.
-func encodeIndented(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

@@ -1,4 +1,4 @@
-package sim
+package dataset
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ type GenerateOptions struct {
 	ServersPerDatacenter int
 	Seed                 int64
 
-	// Devices, as in Timing: 0 means the default (DefaultVolumesPerServer,
+	// Devices: 0 means the default (DefaultVolumesPerServer,
 	// DefaultNICsPerServer, DefaultLANsPerDatacenter: what a real account
 	// looks like) and a negative value means none. Without LANs there are
 	// no NICs, since a NIC needs a LAN.
@@ -61,7 +61,7 @@ func Generate(o GenerateOptions) *Dataset {
 			Name:        fmt.Sprintf("dc-%04d", i+1),
 			Description: fmt.Sprintf("Generated data center %d in %s", i+1, loc),
 			Location:    loc,
-			Servers:     make([]DatasetServer, nsrv),
+			Servers:     make([]Server, nsrv),
 		}
 		gen.src.seedFrom(dc.ID)
 		var ranges []privateRange
@@ -89,8 +89,8 @@ func countOption(n, def int) int {
 
 // generateServer draws one server. The weights keep the account realistic:
 // half ENTERPRISE, a third VCPU, the rest CUBE and GPU.
-func generateServer(rng *rand.Rand, dc, n int) DatasetServer {
-	s := DatasetServer{
+func generateServer(rng *rand.Rand, dc, n int) Server {
+	s := Server{
 		ID:               uuidFromWords(rng.Uint64(), rng.Uint64()),
 		Name:             fmt.Sprintf("srv-%04d-%04d", dc+1, n+1),
 		AvailabilityZone: availabilityZones[rng.IntN(len(availabilityZones))],

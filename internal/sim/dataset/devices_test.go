@@ -1,4 +1,4 @@
-package sim
+package dataset
 
 import (
 	"bytes"
@@ -12,12 +12,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestDefaultDatasetDevices: every server has a boot device that is its
+// TestDefaultDevices: every server has a boot device that is its
 // own, some a data volume, NICs on LANs of their data center; every data
 // center has a public and a private LAN; exactly one server, outside
 // production, boots from a CD-ROM.
-func TestDefaultDatasetDevices(t *testing.T) {
-	d := DefaultDataset()
+func TestDefaultDevices(t *testing.T) {
+	d := Default()
 	var bootsCD []string
 	dataVolumes := 0
 	for _, dc := range d.Datacenters {
@@ -50,9 +50,9 @@ func TestDefaultDatasetDevices(t *testing.T) {
 	}
 }
 
-// TestDefaultDatasetIDs pins every data center and server id: other
+// TestDefaultIDs pins every data center and server id: other
 // packages' tests and the docs use them.
-func TestDefaultDatasetIDs(t *testing.T) {
+func TestDefaultIDs(t *testing.T) {
 	want := []string{
 		"production 6555a419-dfea-5e7e-a304-5a25af9434af",
 		"web-1 a7e25b39-4a90-556a-8717-8a99351095d0", "web-2 992cfdb0-b219-5d79-b5b3-779d902dcd33",
@@ -66,7 +66,7 @@ func TestDefaultDatasetIDs(t *testing.T) {
 		"report-cube 820c8410-fa3a-5d15-835a-33bd8948d404", "jupyter ba94316d-17da-5308-8260-05ed451f5381",
 	}
 	var got []string
-	for _, dc := range DefaultDataset().Datacenters {
+	for _, dc := range Default().Datacenters {
 		got = append(got, dc.Name+" "+dc.ID)
 		for _, s := range dc.Servers {
 			got = append(got, s.Name+" "+s.ID)
@@ -77,45 +77,22 @@ func TestDefaultDatasetIDs(t *testing.T) {
 	}
 }
 
-// TestSnapshotHasDevices: a fresh simulator's snapshot is its dataset,
-// devices included, for the default and for a generated one.
-func TestSnapshotHasDevices(t *testing.T) {
-	for _, d := range []*Dataset{DefaultDataset(), Generate(GenerateOptions{Datacenters: 3, ServersPerDatacenter: 5, Seed: 2})} {
-		s, _ := newTestSim(t, Options{Dataset: d})
-		if diff := cmp.Diff(d, s.Snapshot()); diff != "" {
-			t.Errorf("snapshot (-dataset +snapshot):\n%s", diff)
-		}
+// oldFormat is a dataset file written before devices existed. The
+// simulator's tests serve it too.
+func oldFormat(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/old-format.json")
+	if err != nil {
+		t.Fatal(err)
 	}
+	return string(b)
 }
 
-// oldFormat is a dataset file written before devices existed.
-const oldFormat = `{
-  "datacenters": [
-    {
-      "id": "6555a419-dfea-5e7e-a304-5a25af9434af",
-      "name": "production",
-      "location": "de/fra",
-      "servers": [
-        {
-          "id": "a7e25b39-4a90-556a-8717-8a99351095d0",
-          "name": "web-1",
-          "type": "ENTERPRISE",
-          "vmState": "RUNNING",
-          "cpuFamily": "INTEL_ICELAKE",
-          "availabilityZone": "ZONE_1",
-          "cores": 4,
-          "ram": 8192
-        }
-      ]
-    }
-  ]
-}
-`
-
-// TestLoadOldFormat: a file without devices loads, saves back unchanged
-// and serves a server without a boot device and empty device collections.
+// TestLoadOldFormat: a file without devices loads and saves back
+// unchanged.
 func TestLoadOldFormat(t *testing.T) {
-	d, err := LoadDataset(strings.NewReader(oldFormat))
+	old := oldFormat(t)
+	d, err := Load(strings.NewReader(old))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,27 +100,15 @@ func TestLoadOldFormat(t *testing.T) {
 	if err := d.Save(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(oldFormat, buf.String()); diff != "" {
+	if diff := cmp.Diff(old, buf.String()); diff != "" {
 		t.Errorf("saved (-loaded +saved):\n%s", diff)
-	}
-	s, _ := newTestSim(t, Options{Dataset: d})
-	srv := get(t, s, "/cloudapi/v6/datacenters/6555a419-dfea-5e7e-a304-5a25af9434af/servers/a7e25b39-4a90-556a-8717-8a99351095d0?depth=1")
-	props := path(t, srv, "properties").(map[string]any)
-	if _, ok := props["bootVolume"]; ok {
-		t.Errorf("a server without volumes has a bootVolume: %v", props)
-	}
-	if items := path(t, srv, "entities", "volumes", "items").([]any); len(items) != 0 {
-		t.Errorf("volumes %v, want none", items)
-	}
-	if diff := cmp.Diff(d, s.Snapshot()); diff != "" {
-		t.Errorf("snapshot (-loaded +snapshot):\n%s", diff)
 	}
 }
 
-// TestDatasetDeviceErrors: each rule about devices, on a copy of the
+// TestDeviceErrors: each rule about devices, on a copy of the
 // default dataset with one thing broken.
-func TestDatasetDeviceErrors(t *testing.T) {
-	web1 := func(d *Dataset) *DatasetServer { return &d.Datacenters[0].Servers[0] }
+func TestDeviceErrors(t *testing.T) {
+	web1 := func(d *Dataset) *Server { return &d.Datacenters[0].Servers[0] }
 	cases := []struct {
 		name   string
 		change func(d *Dataset)
@@ -159,7 +124,7 @@ func TestDatasetDeviceErrors(t *testing.T) {
 		{"NIC on a missing LAN", func(d *Dataset) { web1(d).NICs[0].LAN = 9 },
 			`servers[0] "web-1" nics[0] "eth0": lan 9 does not exist in datacenters[0] "production" (its LANs: 1, 2)`},
 		{"boot device of another server", func(d *Dataset) { web1(d).BootDevice = d.Datacenters[0].Servers[1].Volumes[0].ID },
-			`servers[0] "web-1": bootDevice "` + DefaultDataset().Datacenters[0].Servers[1].Volumes[0].ID + `" is not the id of one of the server's volumes or CD-ROMs`},
+			`servers[0] "web-1": bootDevice "` + Default().Datacenters[0].Servers[1].Volumes[0].ID + `" is not the id of one of the server's volumes or CD-ROMs`},
 		{"volume type", func(d *Dataset) { web1(d).Volumes[0].Type = "SSD Standart" }, `unknown type "SSD Standart" (want one of HDD, SSD, SSD Standard, SSD Premium, DAS, ISO)`},
 		{"volume size", func(d *Dataset) { web1(d).Volumes[0].Size = 0 }, "size 0 GB: must be between 1 and 65536"},
 		{"volume too large", func(d *Dataset) { web1(d).Volumes[0].Size = 100000 }, "size 100000 GB"},
@@ -202,7 +167,7 @@ func TestDatasetDeviceErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := DefaultDataset()
+			d := Default()
 			c.change(d)
 			err := d.Validate()
 			if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -212,11 +177,11 @@ func TestDatasetDeviceErrors(t *testing.T) {
 	}
 }
 
-// TestLoadDatasetUnknownDeviceField: unknown fields stay errors in the new
+// TestLoadUnknownDeviceField: unknown fields stay errors in the new
 // parts of the format too.
-func TestLoadDatasetUnknownDeviceField(t *testing.T) {
-	bad := strings.Replace(oldFormat, `"ram": 8192`, `"ram": 8192, "volumes": [{"id": "x", "colour": "red"}]`, 1)
-	if _, err := LoadDataset(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), `unknown field "colour"`) {
+func TestLoadUnknownDeviceField(t *testing.T) {
+	bad := strings.Replace(oldFormat(t), `"ram": 8192`, `"ram": 8192, "volumes": [{"id": "x", "colour": "red"}]`, 1)
+	if _, err := Load(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), `unknown field "colour"`) {
 		t.Errorf("error %v", err)
 	}
 }
@@ -301,10 +266,10 @@ func computeDigest(d *Dataset) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// TestDocsDatasetExample: the dataset file example of docs/simulator.md
+// TestDocsExample: the dataset file example of docs/simulator.md
 // loads, and its devices are those of the default dataset.
-func TestDocsDatasetExample(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/simulator.md")
+func TestDocsExample(t *testing.T) {
+	doc, err := os.ReadFile("../../../docs/simulator.md")
 	if err != nil {
 		t.Skipf("docs not found: %v", err)
 	}
@@ -314,11 +279,11 @@ func TestDocsDatasetExample(t *testing.T) {
 	if !ok || !ok2 || !ok3 {
 		t.Fatal("no JSON example under ### Dataset files")
 	}
-	d, err := LoadDataset(strings.NewReader(example))
+	d, err := Load(strings.NewReader(example))
 	if err != nil {
 		t.Fatalf("the docs' example does not load: %v", err)
 	}
-	def := DefaultDataset().Datacenters[0]
+	def := Default().Datacenters[0]
 	got := d.Datacenters[0]
 	if got.Servers[0].Volumes[0] != def.Servers[0].Volumes[0] || !cmp.Equal(got.Servers[0].NICs[0], def.Servers[0].NICs[0]) ||
 		got.Servers[0].BootDevice != def.Servers[0].BootDevice || !cmp.Equal(got.LANs[1], def.LANs[1]) {

@@ -1,4 +1,4 @@
-package sim
+package dataset
 
 import (
 	"encoding/binary"
@@ -122,16 +122,16 @@ func macOf(b ...byte) string {
 
 // generateLANs draws a data center's LANs: LAN 1 public, the others
 // private. ranges[k] is LAN k's private range (zero for the public one).
-func generateLANs(src *deviceSource, n, servers int) (lans []DatasetLAN, ranges []privateRange) {
+func generateLANs(src *deviceSource, n, servers int) (lans []LAN, ranges []privateRange) {
 	if n == 0 {
 		return nil, nil // a dataset without LANs has none, not an empty list
 	}
-	lans = make([]DatasetLAN, n)
+	lans = make([]LAN, n)
 	ranges = make([]privateRange, n)
 	for k := range lans {
 		id := strconv.Itoa(k + 1)
 		if k == 0 {
-			lans[k] = DatasetLAN{ID: id, Name: "public", Public: true}
+			lans[k] = LAN{ID: id, Name: "public", Public: true}
 			continue
 		}
 		r := privateRange{a: src.IntN(250) + 1, b: src.IntN(256), wide: servers > privateHostsPer24}
@@ -140,7 +140,7 @@ func generateLANs(src *deviceSource, n, servers int) (lans []DatasetLAN, ranges 
 			r.b = 0
 			cidr = fmt.Sprintf("10.%d.0.0/16", r.a)
 		}
-		lans[k] = DatasetLAN{ID: id, Name: "private-" + id, IPv4CIDRBlock: cidr}
+		lans[k] = LAN{ID: id, Name: "private-" + id, IPv4CIDRBlock: cidr}
 		ranges[k] = r
 	}
 	return lans, ranges
@@ -152,11 +152,11 @@ const privateHostsPer24 = 240
 
 // devices draws server j's volumes and NICs, from a source seeded by the
 // server's id; dc's LANs exist.
-func (g *deviceGenerator) devices(s *DatasetServer, dc *Datacenter, ranges []privateRange, j int) {
+func (g *deviceGenerator) devices(s *Server, dc *Datacenter, ranges []privateRange, j int) {
 	src, shape := g.src, g.shape
 	src.seedFrom(s.ID)
 	if shape.volumes > 0 {
-		s.Volumes = make([]DatasetVolume, 0, shape.volumes)
+		s.Volumes = make([]Volume, 0, shape.volumes)
 	}
 	for k := range shape.volumes {
 		s.Volumes = append(s.Volumes, g.volume(s, dc.Location, k))
@@ -173,7 +173,7 @@ func (g *deviceGenerator) devices(s *DatasetServer, dc *Datacenter, ranges []pri
 		start = 1
 	}
 	if shape.nics > 0 {
-		s.NICs = make([]DatasetNIC, 0, shape.nics)
+		s.NICs = make([]NIC, 0, shape.nics)
 	}
 	for k := range shape.nics {
 		l := (start + k) % len(dc.LANs)
@@ -194,9 +194,9 @@ var (
 )
 
 // volume draws volume k of s: k == 0 is the boot volume.
-func (g *deviceGenerator) volume(s *DatasetServer, location string, k int) DatasetVolume {
+func (g *deviceGenerator) volume(s *Server, location string, k int) Volume {
 	src := g.src
-	v := DatasetVolume{ID: uuidFromWords(src.Uint64(), src.Uint64()), AvailabilityZone: "AUTO", Bus: "VIRTIO",
+	v := Volume{ID: uuidFromWords(src.Uint64(), src.Uint64()), AvailabilityZone: "AUTO", Bus: "VIRTIO",
 		DeviceNumber: int64(k + 1)}
 	if k > 0 {
 		v.Name = s.Name + "-data-" + strconv.Itoa(k)
@@ -219,8 +219,8 @@ func (g *deviceGenerator) volume(s *DatasetServer, location string, k int) Datas
 
 // generateNIC draws NIC k of server j on lan: a public address from a range
 // IONOS announces, or the server's host address in the private range.
-func generateNIC(src *deviceSource, lan *DatasetLAN, r privateRange, j, k int) DatasetNIC {
-	n := DatasetNIC{ID: uuidFromWords(src.Uint64(), src.Uint64()), Name: "eth" + strconv.Itoa(k), DHCP: true,
+func generateNIC(src *deviceSource, lan *LAN, r privateRange, j, k int) NIC {
+	n := NIC{ID: uuidFromWords(src.Uint64(), src.Uint64()), Name: "eth" + strconv.Itoa(k), DHCP: true,
 		LAN: lanNumber(lan), FirewallType: "INGRESS"}
 	n.MAC = macOf(byte(src.IntN(256)), byte(src.IntN(256)), byte(src.IntN(256)), byte(src.IntN(256)))
 	if lan.Public {
@@ -233,7 +233,7 @@ func generateNIC(src *deviceSource, lan *DatasetLAN, r privateRange, j, k int) D
 	return n
 }
 
-func lanNumber(l *DatasetLAN) int32 {
+func lanNumber(l *LAN) int32 {
 	n, _ := strconv.Atoi(l.ID)
 	return int32(n)
 }
