@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -26,10 +27,25 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 // Main runs the command line and returns the process exit code.
 func Main(ctx context.Context, args []string, s Streams) int {
+	// MCP notifications (progress) and confirmation prompts are handled on
+	// the session's goroutines while a command prints its result.
+	s.Out, s.Err = &lockedWriter{w: s.Out}, &lockedWriter{w: s.Err}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
