@@ -22,7 +22,6 @@ type Cursor struct {
 	After  string `json:"a,omitempty"` // id of the last item returned, to resume after it in a fresh listing
 	Filter string `json:"f"`           // digest of the walk's filters: a cursor continues only the same listing
 	Caller string `json:"c"`           // digest of the caller it was issued to
-	Total  int    `json:"t"`           // items the walk had, to tell a changed listing
 	// Expires is when the cursor stops being accepted (Unix seconds).
 	Expires int64 `json:"x"`
 }

@@ -80,11 +80,6 @@ const (
 	maxServerBytes = 128 << 10
 )
 
-// walk is the snapshot a walk pages through.
-type walk struct {
-	inv cloud.Inventory
-}
-
 func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in ListServersInput) (*mcp.CallToolResult, ListServersOutput, error) {
 	var none ListServersOutput
 	f, err := t.checkListServers(&in)
@@ -100,25 +95,25 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.ReadTimeout)
 	defer cancel()
-	w, walkID, note, err := t.walkFor(ctx, req, caller, in, cur)
+	inv, walkID, note, err := t.walkFor(ctx, req, caller, in, cur)
 	if err != nil {
 		return nil, none, err
 	}
-	matched := f.apply(w.inv.Servers)
+	matched := f.apply(inv.Servers)
 	start := in.Offset
 	if in.Cursor != "" {
 		start = resumeAt(matched, cur, walkID == cur.Walk)
 	}
 	page, end := window(matched, start, in.Limit, func(s cloud.Server) int { return serverBytes(s) })
 	out := ListServersOutput{
-		Datacenters:     groupPage(w.inv.Datacenters, matched, page, start == 0),
-		DatacenterTotal: len(w.inv.Datacenters),
+		Datacenters:     groupPage(inv.Datacenters, matched, page, start == 0),
+		DatacenterTotal: len(inv.Datacenters),
 		Total:           len(matched),
 		Offset:          min(start, len(matched)),
 		Note:            note,
 	}
 	if end < len(matched) {
-		out.Next = t.nextCursor(caller, w, walkID, f, end, matched)
+		out.Next = t.nextCursor(caller, inv, walkID, f, end, matched)
 	}
 	return t.textResult(inventoryText(out, f.active())), out, nil
 }
@@ -166,39 +161,40 @@ func (t *toolset) openCursor(caller, s string, f serverFilter) (paging.Cursor, e
 // is held here, else a fresh reading of the account (a new walk, or a
 // cursor whose snapshot expired or is held by another replica; note says
 // so).
-func (t *toolset) walkFor(ctx context.Context, req *mcp.CallToolRequest, caller string, in ListServersInput, cur paging.Cursor) (walk, string, string, error) {
+func (t *toolset) walkFor(ctx context.Context, req *mcp.CallToolRequest, caller string, in ListServersInput, cur paging.Cursor) (cloud.Inventory, string, string, error) {
 	if cur.Walk != "" {
-		if w, ok := t.walks.Get(caller, cur.Walk); ok {
-			return w, cur.Walk, "", nil
+		if inv, ok := t.walks.Get(caller, cur.Walk); ok {
+			return inv, cur.Walk, "", nil
 		}
 	}
 	c, err := t.client(ctx, req)
 	if err != nil {
-		return walk{}, "", "", err
+		return cloud.Inventory{}, "", "", err
 	}
-	w, err := readWalk(ctx, c, in.Datacenter)
+	inv, err := readInventory(ctx, c, in.Datacenter)
 	if err != nil {
-		return walk{}, "", "", explain(err)
+		return cloud.Inventory{}, "", "", explain(err)
 	}
 	note := ""
 	if cur.Walk != "" {
 		note = "The snapshot of this walk was no longer held (it expired, or this call reached another replica), so the account was read again; " +
 			"this page continues after the last server of the previous one. Servers added or removed since the first page may be missed."
 	}
-	return w, "", note, nil
+	return inv, "", note, nil
 }
 
-func readWalk(ctx context.Context, c *cloud.Client, dcRef string) (walk, error) {
+// readInventory reads what a walk pages through: the account, or one
+// data center.
+func readInventory(ctx context.Context, c *cloud.Client, dcRef string) (cloud.Inventory, error) {
 	if dcRef == "" {
-		inv, err := c.Inventory(ctx)
-		return walk{inv: inv}, err
+		return c.Inventory(ctx)
 	}
 	dc, err := c.ResolveDatacenter(ctx, dcRef)
 	if err != nil {
-		return walk{}, err
+		return cloud.Inventory{}, err
 	}
 	servers, err := c.ListServers(ctx, dc)
-	return walk{inv: cloud.Inventory{Datacenters: []cloud.Datacenter{dc}, Servers: servers}}, err
+	return cloud.Inventory{Datacenters: []cloud.Datacenter{dc}, Servers: servers}, err
 }
 
 // resumeAt is where a cursor's page starts: at its offset in the walk's
@@ -217,15 +213,15 @@ func resumeAt(matched []cloud.Server, cur paging.Cursor, same bool) int {
 
 // nextCursor keeps the walk's snapshot (once, on its first page) and
 // points a cursor at the following page.
-func (t *toolset) nextCursor(caller string, w walk, walkID string, f serverFilter, end int, matched []cloud.Server) string {
+func (t *toolset) nextCursor(caller string, inv cloud.Inventory, walkID string, f serverFilter, end int, matched []cloud.Server) string {
 	if walkID == "" {
 		var ok bool
-		walkID, ok = t.walks.Put(caller, w, len(w.inv.Servers)+len(w.inv.Datacenters))
+		walkID, ok = t.walks.Put(caller, inv, len(inv.Servers)+len(inv.Datacenters))
 		if !ok {
-			t.log.Warn("an account too large to keep between pages: each page of this walk reads it again", "servers", len(w.inv.Servers))
+			t.log.Warn("an account too large to keep between pages: each page of this walk reads it again", "servers", len(inv.Servers))
 		}
 	}
-	return t.cursors.Seal(caller, paging.Cursor{Walk: walkID, Offset: end, After: matched[end-1].ID, Filter: t.cursors.Digest(f.key()), Total: len(matched)})
+	return t.cursors.Seal(caller, paging.Cursor{Walk: walkID, Offset: end, After: matched[end-1].ID, Filter: t.cursors.Digest(f.key())})
 }
 
 // window cuts one page out of items: at most limit items from offset, and
@@ -315,6 +311,17 @@ var filterProperties = map[string]func(cloud.Server) string{
 	"availabilityZone": func(s cloud.Server) string { return s.AvailabilityZone },
 }
 
+// filterProperty finds a filter property by name in any case, as the
+// API's own filter keys are read.
+func filterProperty(k string) (string, bool) {
+	for p := range filterProperties {
+		if strings.EqualFold(p, k) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
 // serverFilter is what list_servers selects, validated.
 type serverFilter struct {
 	datacenter, vmState, name string
@@ -334,16 +341,20 @@ func newServerFilter(in *ListServersInput) (serverFilter, error) {
 		f.vmState = v
 	}
 	for k, v := range in.Filter {
-		if k == "name" || k == "vmState" {
-			return f, fmt.Errorf("filter on %s: use the %s argument instead", k, map[string]string{"name": "name", "vmState": "vm_state"}[k])
+		switch {
+		case strings.EqualFold(k, "name"):
+			return f, errors.New("filter on name: use the name argument instead")
+		case strings.EqualFold(k, "vmState"):
+			return f, errors.New("filter on vmState: use the vm_state argument instead")
 		}
-		if _, ok := filterProperties[k]; !ok {
+		prop, ok := filterProperty(k)
+		if !ok {
 			return f, fmt.Errorf("filter on %q: servers have no such property here; use one of %s", truncate(k, 40), strings.Join(sortedKeys(filterProperties), ", "))
 		}
-		if err := checkFilter("filter."+k, v); err != nil {
+		if err := checkFilter("filter."+prop, v); err != nil {
 			return f, err
 		}
-		f.props = append(f.props, [2]string{k, strings.ToLower(v)})
+		f.props = append(f.props, [2]string{prop, strings.ToLower(v)})
 	}
 	sort.Slice(f.props, func(i, j int) bool { return f.props[i][0] < f.props[j][0] })
 	return f, nil

@@ -98,6 +98,7 @@ func TestListServersFilters(t *testing.T) {
 		{"by type", map[string]any{"filter": map[string]any{"type": "cube"}}, 3},
 		{"by type and zone", map[string]any{"filter": map[string]any{"type": "ENTERPRISE", "availabilityZone": "zone_1"}}, 2},
 		{"by cores", map[string]any{"filter": map[string]any{"cores": "8"}, "vm_state": "RUNNING"}, 2},
+		{"by CPU family, the key in any case", map[string]any{"filter": map[string]any{"CPUFAMILY": "intel"}}, 5},
 		{"nothing matches", map[string]any{"vm_state": "CRASHED"}, 0},
 	}
 	for _, tt := range tests {

@@ -58,7 +58,7 @@ type toolset struct {
 	Options
 	log     *slog.Logger
 	cursors *paging.Codec
-	walks   *paging.Store[walk] // snapshots of list_servers walks in progress
+	walks   *paging.Store[cloud.Inventory] // snapshots of list_servers walks in progress
 }
 
 // Walk snapshots: how long they are kept, and how much. A walk of 10,000
@@ -82,7 +82,7 @@ func Register(srv *mcp.Server, o Options) error {
 	if o.Confirm == "" {
 		o.Confirm = confirm.Auto
 	}
-	t := &toolset{Options: o, log: o.Logger, cursors: o.Cursors, walks: paging.NewStore[walk](walkTTL, maxWalkItems, walksPerCaller, nil)}
+	t := &toolset{Options: o, log: o.Logger, cursors: o.Cursors, walks: paging.NewStore[cloud.Inventory](walkTTL, maxWalkItems, walksPerCaller, nil)}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}
