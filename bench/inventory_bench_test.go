@@ -135,8 +135,10 @@ func BenchmarkInventory500(b *testing.B) {
 // BenchmarkInventoryShapes compares the plans at the domain client on
 // accounts of several shapes (data centers x servers each), under the
 // realistic model's latency and cost per MB but no rate limit, so that
-// the figures show each plan's own speed: auto (what list_servers uses),
-// deep alone, and per data center with 8 and 32 requests in flight.
+// the figures show each plan's own speed: auto (what list_servers uses)
+// with a fresh client and with one that listed the account once before
+// (warm: its pages are sized from what it learned), deep alone, and per
+// data center with 8 and 32 requests in flight.
 func BenchmarkInventoryShapes(b *testing.B) {
 	m := costModels[0]
 	m.perMinute, m.burst = 0, 0
@@ -147,19 +149,30 @@ func BenchmarkInventoryShapes(b *testing.B) {
 			name string
 			plan cloud.Plan
 			par  int
-		}{{"auto", cloud.PlanAuto, 0}, {"deep", cloud.PlanDeep, 0}, {"per-dc-8", cloud.PlanPerDatacenter, 8}, {"per-dc-32", cloud.PlanPerDatacenter, 32}} {
+			warm bool
+		}{{"auto", cloud.PlanAuto, 0, false}, {"auto-warm", cloud.PlanAuto, 0, true}, {"deep", cloud.PlanDeep, 0, false},
+			{"per-dc-8", cloud.PlanPerDatacenter, 8, false}, {"per-dc-32", cloud.PlanPerDatacenter, 32, false}} {
 			b.Run(fmt.Sprintf("%dx%d/%s", sh[0], sh[1], p.name), func(b *testing.B) {
-				benchPlan(b, s, p.plan, p.par, ds.ServerCount())
+				benchPlan(b, s, p.plan, p.par, p.warm, ds.ServerCount())
 			})
 		}
 	}
 }
 
-// benchPlan lists the inventory of s with a fresh client (nothing learned).
-func benchPlan(b *testing.B, s *sim.Server, plan cloud.Plan, par, want int) {
+// benchPlan lists the inventory of s with a fresh client (nothing
+// learned), or with one that listed it once before.
+func benchPlan(b *testing.B, s *sim.Server, plan cloud.Plan, par int, warm bool, want int) {
 	var st cloud.InventoryStats
+	c := newClient(b, s, cloud.Config{Parallelism: par})
+	if warm {
+		if _, err := c.InventoryPlan(context.Background(), plan); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for b.Loop() {
-		c := newClient(b, s, cloud.Config{Parallelism: par})
+		if !warm {
+			c = newClient(b, s, cloud.Config{Parallelism: par})
+		}
 		inv, err := c.InventoryPlan(context.Background(), plan)
 		if err != nil {
 			b.Fatal(err)

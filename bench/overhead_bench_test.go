@@ -11,19 +11,21 @@ import (
 	ionoscloud "github.com/ionos-cloud/sdk-go/v6"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 )
 
 // overheadSamples is the number of calls of each kind per op.
 const overheadSamples = 2000
 
 // BenchmarkToolCallOverhead compares, in one process against one simulator
-// without latency, a get_server call (server id and data center id) through
-// an in-memory MCP session with the production server, with the bare
-// sdk-go call that reads the same server. The two alternate, so that both
+// without latency or cost per MB, a get_server call (server id and data
+// center id) through an in-memory MCP session with the production server,
+// with the bare sdk-go call that sends the same request (the server at
+// depth 2, which inlines its boot device). The two alternate, so that both
 // see the same machine. Metrics: p50 and p99 of each, and of the overhead
 // (the tool call's quantile minus the bare call's).
 func BenchmarkToolCallOverhead(b *testing.B) {
-	s := startSim(b, 3, 5, 0)
+	s := startSim(b, 3, 5, 0, func(o *sim.Options) { o.LatencyPerMB = -1 })
 	dc := s.Snapshot().Datacenters[0]
 	srv := dc.Servers[0]
 	cs := session(b, s, nil, cloud.Poll{})
@@ -38,7 +40,7 @@ func BenchmarkToolCallOverhead(b *testing.B) {
 	bare.GetConfig().HTTPClient = cloud.NewHTTPClient("")
 	ctx := context.Background()
 	get := func() {
-		if _, resp, err := bare.ServersApi.DatacentersServersFindById(ctx, dc.ID, srv.ID).Depth(0).Pretty(false).Execute(); err != nil || resp.StatusCode != http.StatusOK {
+		if _, resp, err := bare.ServersApi.DatacentersServersFindById(ctx, dc.ID, srv.ID).Depth(2).Pretty(false).Execute(); err != nil || resp.StatusCode != http.StatusOK {
 			b.Fatal(err)
 		}
 	}

@@ -73,7 +73,9 @@ func BenchmarkPowerWait(b *testing.B) {
 }
 
 func powerTrial(b *testing.B) [powerActions]powerStage {
-	ds := sim.Generate(sim.GenerateOptions{Datacenters: 1, ServersPerDatacenter: powerActions, Seed: 7})
+	// The servers become SHUTOFF ENTERPRISE servers; their generated boot
+	// volumes would be CUBE-only DAS for some, so they get none.
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 1, ServersPerDatacenter: powerActions, Seed: 7, VolumesPerServer: -1})
 	for i := range ds.Datacenters[0].Servers {
 		s := &ds.Datacenters[0].Servers[i]
 		s.Type, s.VMState, s.CPUFamily = sim.TypeEnterprise, sim.VMShutoff, "INTEL_ICELAKE"

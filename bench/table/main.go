@@ -113,7 +113,10 @@ func atLeast(limit float64) func(float64, results) bool {
 }
 
 const (
-	inv   = "BenchmarkInventory10k"
+	walk  = "BenchmarkInventoryWalk/"
+	vs    = "BenchmarkInventoryVsNaive/"
+	hang  = "BenchmarkInventoryDeepHangs"
+	small = "BenchmarkInventory500"
 	rss   = "BenchmarkInventoryRSS"
 	bytes = "BenchmarkListServersBytes"
 	tl    = "BenchmarkToolsListBytes"
@@ -122,22 +125,43 @@ const (
 	power = "BenchmarkPowerWait"
 )
 
+// models are the cost models of the inventory benchmarks (bench/walk_test.go).
+var models = []string{"realistic", "slow", "fast"}
+
+// walkRows are the figures of walking every page of list_servers on the
+// 10,000-server account under one cost model.
+func walkRows(m string) []row {
+	tag := " (" + m + ")"
+	return []row{
+		{"Walk of every list_servers page, 10,000 servers in 500 DCs" + tag + ": wall time", walk + m, "walk-ms", msf, "", nil},
+		{"… first page", walk + m, "first-page-ms", msf, "< 3 s", below(3000)},
+		{"… tool calls", walk + m, "tool-calls", count, "≤ 25", atMost(25)},
+		{"… API requests", walk + m, "requests", count, "", nil},
+		{"… API MB", walk + m, "api-MB", func(v float64) string { return fmt.Sprintf("%.1f MB", v) }, "", nil},
+		{"… API bytes / listing every DC's servers once at depth 1", walk + m, "bytes/depth1", ratio, "≤ 3", atMost(3)},
+		{"… text content per server", walk + m, "text-B/server", bytesf, "≤ 110 B", atMost(110)},
+		{"Naive agent plan, same run" + tag + ": wall time", vs + m, "naive-ms", msf, "", nil},
+		{"… tool calls", vs + m, "naive-tool-calls", count, "", nil},
+		{"… API requests", vs + m, "naive-requests", count, "", nil},
+		{"Speedup of the walk over the naive plan, same run" + tag, vs + m, "speedup", times, "≥ 10×", atLeast(10)},
+	}
+}
+
 var figures = []row{
-	{"Inventory, 10,000 servers in 500 DCs, 50 ms latency: wall time (list_servers tool call)", inv, "ms", msf, "< 1.5 s", below(1500)},
-	{"… API requests", inv, "requests", count, "fewest; ≤ 1 per DC", func(v float64, _ results) bool { return v <= 500 }},
-	{"Naive plan, same run: wall time", inv, "naive-ms", msf, "", nil},
-	{"… API requests", inv, "naive-requests", count, "", nil},
-	{"Speedup over the naive plan (same run)", inv, "speedup", times, "≥ 15×", atLeast(15)},
-	{"Peak RSS of `ionos-mcp call list_servers` (own process; sim in another)", rss, "maxrss-MiB", mibf, "< 100 MiB", below(100)},
-	{"Peak heap, in process (tools + client + simulator)", inv, "heap-MiB", mibf, "", nil},
-	{"Peak runtime memory, in process (tools + client + simulator)", inv, "runtime-MiB", mibf, "", nil},
-	{"list_servers structuredContent per server", bytes, "structured-B/server", bytesf, "≤ ¼ raw", nil},
-	{"list_servers text content per server", bytes, "text-B/server", bytesf, "≤ ¼ raw", nil},
+	{"Every deep request hangs (realistic): first page", hang, "first-page-ms", msf, "within the 60 s deadline", below(60000)},
+	{"… whole walk, complete", hang, "walk-ms", msf, "", nil},
+	{"… API requests", hang, "requests", count, "", nil},
+	{"500 servers in 25 DCs (realistic): tool calls for the inventory", small, "tool-calls", count, "1", atMost(1)},
+	{"… wall time", small, "ms", msf, "", nil},
+	{"Peak RSS of `ionos-mcp serve` over the whole walk (realistic; sim in another process)", rss, "maxrss-MiB", mibf, "< 100 MiB", below(100)},
+	{"… first page, over stdio", rss, "first-page-ms", msf, "", nil},
+	{"… whole walk", rss, "walk-ms", msf, "", nil},
+	{"list_servers structuredContent per server (a later page)", bytes, "structured-B/server", bytesf, "", nil},
+	{"list_servers text content per server (a later page)", bytes, "text-B/server", bytesf, "≤ 110 B", atMost(110)},
 	{"Raw API server item, depth 1, pretty=false", bytes, "raw-B/server", bytesf, "", nil},
 	{"Raw API server item, depth 1, pretty=true (API default)", bytes, "raw-pretty-B/server", bytesf, "", nil},
-	{"structuredContent / raw (compact)", bytes, "structured/raw", ratio, "≤ 0.25", atMost(0.25)},
-	{"text / raw (compact)", bytes, "text/raw", ratio, "≤ 0.25", atMost(0.25)},
-	{"structuredContent / raw (pretty)", bytes, "structured/raw-pretty", ratio, "≤ 0.25", atMost(0.25)},
+	{"structuredContent / raw (compact)", bytes, "structured/raw", ratio, "", nil},
+	{"text / raw (compact)", bytes, "text/raw", ratio, "", nil},
 	{"tools/list, compact JSON, all 9 tools", tl, "bytes", bytesf, "tight", nil},
 	{"get_server tool call, in process: p50", ovh, "tool-p50-ms", msf, "", nil},
 	{"… p99", ovh, "tool-p99-ms", msf, "", nil},
@@ -190,7 +214,7 @@ func printFigures(w io.Writer, r results, rows []row) {
 func printShapes(w io.Writer, r results) {
 	const prefix = "BenchmarkInventoryShapes/"
 	var shapes []string
-	plans := []string{"deep", "fanout-8", "fanout-32", "naive"}
+	plans := []string{"auto", "auto-warm", "deep", "per-dc-8", "per-dc-32"}
 	names := slices.Sorted(maps.Keys(r))
 	for _, name := range names {
 		if rest, ok := strings.CutPrefix(name, prefix); ok {
@@ -204,7 +228,7 @@ func printShapes(w io.Writer, r results) {
 		return
 	}
 	slices.SortStableFunc(shapes, func(a, b string) int { return servers(a) - servers(b) })
-	fmt.Fprintln(w, "\nInventory plans by account shape (DCs × servers each), 50 ms latency: median wall time / API requests")
+	fmt.Fprintln(w, "\nInventory plans by account shape (DCs × servers each), realistic latency and cost per MB, no rate limit: median wall time / API requests / API MB")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "| shape | %s |\n", strings.Join(plans, " | "))
 	fmt.Fprintf(w, "|---|%s\n", strings.Repeat("---:|", len(plans)))
@@ -213,24 +237,14 @@ func printShapes(w io.Writer, r results) {
 		for _, p := range plans {
 			d, ok := r.get(prefix+sh+"/"+p, "ms")
 			n, _ := r.get(prefix+sh+"/"+p, "requests")
+			mb, _ := r.get(prefix+sh+"/"+p, "api-MB")
 			if !ok {
 				cells = append(cells, "–")
 				continue
 			}
-			cells = append(cells, fmt.Sprintf("%s / %.0f", msf(d), n))
+			cells = append(cells, fmt.Sprintf("%s / %.0f / %.1f", msf(d), n, mb))
 		}
 		fmt.Fprintf(w, "| %s | %s |\n", sh, strings.Join(cells, " | "))
-	}
-	var rl []string
-	for _, p := range []string{"deep", "fanout-8"} {
-		b := "BenchmarkInventoryRateLimited/" + p
-		if d, ok := r.get(b, "ms"); ok {
-			n, _ := r.get(b, "requests")
-			rl = append(rl, fmt.Sprintf("%s %s / %.0f", p, msf(d), n))
-		}
-	}
-	if len(rl) > 0 {
-		fmt.Fprintf(w, "\n100×20 under the API's nominal rate limit (600/min, burst 50), 50 ms latency: %s\n", strings.Join(rl, "; "))
 	}
 }
 
@@ -252,6 +266,11 @@ func main() {
 		fmt.Fprintln(w, h)
 	}
 	fmt.Fprintln(w)
-	printFigures(w, r, append(slices.Clone(figures), powerRows()...))
+	var rows []row
+	for _, m := range models {
+		rows = append(rows, walkRows(m)...)
+	}
+	rows = append(append(rows, figures...), powerRows()...)
+	printFigures(w, r, rows)
 	printShapes(w, r)
 }

@@ -26,8 +26,14 @@ const (
 	// listing.
 	maxDeepTime = 10 * time.Second
 	// deepCoolDown is how long deep pages are avoided after one was too
-	// slow or too large.
+	// slow or too large, or because data centers are large.
 	deepCoolDown = 10 * time.Minute
+	// bigDatacenterBytes is the deep size of a data center past which
+	// deep pages lose: a page holds four of them or fewer, so it saves
+	// few requests, and it moves more than twice the bytes of listing
+	// their servers alone (volumes, LANs and load balancers come along),
+	// in one request that cannot be split.
+	bigDatacenterBytes = deepPageBytes / 4
 )
 
 // planCosts is what the deep pages of one account cost: learned from
@@ -39,6 +45,7 @@ type planCosts struct {
 	limitCap   int32     // after a failure: pages no larger than this
 	avoidUntil time.Time // after a failure: no deep pages before this
 	lastFail   string
+	observedAt time.Time // when a deep page last taught something
 }
 
 // PlanCosts is what a client learned of its account's deep pages.
@@ -71,6 +78,7 @@ func (p *planCosts) observe(bytes int64, dcs int, took time.Duration) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.observedAt = time.Now()
 	p.bytesPerDC = smooth(p.bytesPerDC, float64(bytes)/float64(dcs))
 	if bytes >= minTimedBytes {
 		p.secPerMB = smooth(p.secPerMB, took.Seconds()/(float64(bytes)/1e6))
@@ -100,12 +108,17 @@ func (p *planCosts) failed(now time.Time, limit int32, err error) {
 	p.lastFail = fmt.Sprintf("%s at %s (a page of %d data centers)", describeFailure(err), now.UTC().Format(time.TimeOnly+" UTC"), limit)
 }
 
-// avoidDeep reports whether deep pages are avoided now, and why.
+// avoidDeep reports whether deep pages are avoided now, and why: after a
+// page too slow or too large, and while the account's data centers are
+// known to be large (until that is worth checking again).
 func (p *planCosts) avoidDeep(now time.Time) (string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if now.Before(p.avoidUntil) {
+	switch {
+	case now.Before(p.avoidUntil):
 		return "deep pages are avoided until " + p.avoidUntil.UTC().Format(time.TimeOnly+" UTC") + ": " + p.lastFail, true
+	case p.bytesPerDC >= bigDatacenterBytes && now.Sub(p.observedAt) < deepCoolDown:
+		return fmt.Sprintf("data centers here average %.1f MB in deep pages: listing their servers one by one moves less than half of that, in requests that run in parallel", p.bytesPerDC/1e6), true
 	}
 	return "", false
 }

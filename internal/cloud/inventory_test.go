@@ -379,3 +379,34 @@ func TestInventoryAnswerCap(t *testing.T) {
 	}
 	checkInventory(t, inv, ds)
 }
+
+// An account of large data centers is listed deep once; from then on,
+// while that is known, its data centers are listed one by one, which
+// moves less than half the bytes.
+func TestInventoryLearnsLargeDatacenters(t *testing.T) {
+	ds := sim.Generate(sim.GenerateOptions{Datacenters: 2, ServersPerDatacenter: 700, Seed: 14})
+	c, s := newClient(t, sim.Options{Dataset: ds, LatencyPerMB: -1})
+	first, err := c.Inventory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInventory(t, first, ds)
+	if first.Stats.DeepPages != 1 {
+		t.Fatalf("first inventory: %+v", first.Stats)
+	}
+	s.ResetStats()
+	second, err := c.Inventory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInventory(t, second, ds)
+	if second.Stats.DeepPages != 0 || second.Stats.PerDatacenter != 2 || !strings.Contains(second.Stats.Fallback, "average") {
+		t.Fatalf("second inventory: %+v", second.Stats)
+	}
+	if second.Stats.Bytes*2 > first.Stats.Bytes {
+		t.Errorf("per data center moved %d bytes, deep %d", second.Stats.Bytes, first.Stats.Bytes)
+	}
+	if n := s.Stats().ByRoute["GET /datacenters/{id}/servers"]; n != 2 {
+		t.Errorf("%d server listings, want one per data center", n)
+	}
+}
