@@ -5,10 +5,13 @@
 #   COUNT=5 scripts/bench.sh    # more runs per figure (medians are printed)
 #   RAW=bench.txt scripts/bench.sh   # keep the raw go test output
 #
-# About 4 minutes on 2 cores: the inventory figures run COUNT times (each
-# run lists 10,000 servers twice, once naively, which alone takes ~26 s);
-# the power-action waits run once, as three parallel trials in real time
-# (~70 s). Run it on a quiet machine: other load skews every figure.
+# About 10 minutes on 2 cores: the walks of the 10,000-server account, the
+# plans by shape, memory, bytes, overhead and start-up run COUNT times; the
+# comparison with the naive agent plan (~4 minutes: the naive plan takes
+# 505 tool calls under each cost model) and the walk with hanging deep
+# requests run once, and so do the power-action waits, as three parallel
+# trials in real time (~70 s). Run it on a quiet machine: other load skews
+# every figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +28,8 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 echo "raw output: $raw"
 echo
 
-go test -run '^$' -bench 'Inventory|Bytes|ToolCall|Startup' -benchtime 1x -count "$count" -timeout 30m ./bench >"$raw"
-go test -run '^$' -bench 'PowerWait' -benchtime 1x -count 1 -timeout 30m ./bench >>"$raw"
+go test -run '^$' -bench 'InventoryWalk|Inventory500|InventoryShapes|InventoryRSS|Bytes|ToolCall|Startup' -benchtime 1x -count "$count" -timeout 30m ./bench >"$raw"
+go test -run '^$' -bench 'InventoryVsNaive|InventoryDeepHangs|PowerWait' -benchtime 1x -count 1 -timeout 30m ./bench >>"$raw"
 
 go run ./bench/table <"$raw"
 
