@@ -104,7 +104,7 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 	if in.Cursor != "" {
 		start = resumeAt(matched, cur, walkID == cur.Walk)
 	}
-	page, end := window(matched, start, in.Limit, func(s cloud.Server) int { return serverBytes(s) })
+	page, end := window(matched, start, in.Limit, serverBytes)
 	out := ListServersOutput{
 		Datacenters:     groupPage(inv.Datacenters, matched, page, start == 0),
 		DatacenterTotal: len(inv.Datacenters),
