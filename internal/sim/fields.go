@@ -105,7 +105,9 @@ func serverField(s *srvState, name string) (fieldValue, bool) {
 }
 
 func volumeField(v *volState, name string) (fieldValue, bool) {
-	hp := hotPlugOf(v.licence)
+	if f, ok := hotPlugOf(v.licence).field(name); ok {
+		return f, true
+	}
 	attached := v.srv != nil
 	switch name {
 	case "name":
@@ -124,18 +126,6 @@ func volumeField(v *volState, name string) (fieldValue, bool) {
 		return textValue(v.licence)
 	case "applicationType":
 		return textValue("UNKNOWN")
-	case "cpuHotPlug":
-		return boolValue(hp.cpu)
-	case "ramHotPlug":
-		return boolValue(hp.ram)
-	case "nicHotPlug":
-		return boolValue(hp.nic)
-	case "nicHotUnplug":
-		return boolValue(hp.nicUnplug)
-	case "discVirtioHotPlug":
-		return boolValue(hp.disc)
-	case "discVirtioHotUnplug":
-		return boolValue(hp.discUnplug)
 	case "exposeSerial":
 		return boolValue(false)
 	case "requireLegacyBios":
@@ -155,24 +145,9 @@ func volumeField(v *volState, name string) (fieldValue, bool) {
 	return metaValue(name, v.etag, v.created, v.created, "AVAILABLE", v.dc.userID)
 }
 
-func attachedNumber(attached bool, n float64) (fieldValue, bool) {
-	if !attached {
-		return fieldValue{}, false
-	}
-	return numberValue(n)
-}
-
-func imageField(cd *cdState, name string) (fieldValue, bool) {
-	hp := hotPlugOf(cd.licence)
+// field reads the hot-plug properties volumes and images share.
+func (hp hotPlug) field(name string) (fieldValue, bool) {
 	switch name {
-	case "name":
-		return textValue(cd.name)
-	case "description":
-		return optionalText(cd.description)
-	case "location":
-		return textValue(cd.srv.dc.location)
-	case "size":
-		return numberValue(cd.size)
 	case "cpuHotPlug":
 		return boolValue(hp.cpu)
 	case "ramHotPlug":
@@ -185,6 +160,30 @@ func imageField(cd *cdState, name string) (fieldValue, bool) {
 		return boolValue(hp.disc)
 	case "discVirtioHotUnplug":
 		return boolValue(hp.discUnplug)
+	}
+	return fieldValue{}, false
+}
+
+func attachedNumber(attached bool, n float64) (fieldValue, bool) {
+	if !attached {
+		return fieldValue{}, false
+	}
+	return numberValue(n)
+}
+
+func imageField(cd *cdState, name string) (fieldValue, bool) {
+	if f, ok := hotPlugOf(cd.licence).field(name); ok {
+		return f, true
+	}
+	switch name {
+	case "name":
+		return textValue(cd.name)
+	case "description":
+		return optionalText(cd.description)
+	case "location":
+		return textValue(cd.srv.dc.location)
+	case "size":
+		return numberValue(cd.size)
 	case "cpuHotUnplug", "ramHotUnplug", "discScsiHotPlug", "discScsiHotUnplug", "exposeSerial":
 		return boolValue(false)
 	case "requireLegacyBios", "public":
