@@ -43,10 +43,10 @@ check "list_datacenters: the three data centers" \
   'r.structuredContent.datacenters.map((d) => d.name).sort().join() === "analytics,production,staging"' \
   --method tools/call --tool-name list_datacenters
 check "list_servers: 13 servers with power state" \
-  'r.structuredContent.total === 13 && r.structuredContent.servers.every((s) => s.vmState)' \
+  'r.structuredContent.total === 13 && r.structuredContent.datacenters.flatMap((d) => d.servers).filter((s) => s.vmState).length === 13' \
   --method tools/call --tool-name list_servers
-check "get_server by name" \
-  'r.structuredContent.server.name === "etl-1" && r.structuredContent.server.vmState === "RUNNING"' \
+check "get_server by name, with its boot volume" \
+  'r.structuredContent.server.name === "etl-1" && r.structuredContent.server.vmState === "RUNNING" && r.structuredContent.server.bootVolume.size > 0' \
   --method tools/call --tool-name get_server --tool-arg server=etl-1
 check "get_server in the 2026-07-28 era" \
   'r.structuredContent.server.type === "VCPU"' \
