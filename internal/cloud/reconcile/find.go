@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/transport"
 )
 
 // window bounds how far back a lost write is looked for; it allows for a
@@ -35,7 +37,7 @@ type Search func(ctx context.Context, path, createdAfter string) (Requests, erro
 func Find(ctx context.Context, search Search, path, callID string, sent time.Time) (id string, found bool, err error) {
 	after := sent.Add(-window).UTC().Format("2006-01-02 15:04:05")
 	for attempt := 0; attempt < 3; attempt++ {
-		if attempt > 0 && sleep(ctx, time.Second) != nil {
+		if attempt > 0 && transport.Sleep(ctx, time.Second) != nil {
 			return "", false, nil // out of time, after at least one search that found nothing
 		}
 		col, serr := search(ctx, path, after)
@@ -91,17 +93,4 @@ func headerValue(h map[string]string, name string) string {
 		}
 	}
 	return ""
-}
-
-// sleep waits d, or until ctx ends. The packages that need it keep a copy
-// each: it is too small to be worth an import.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

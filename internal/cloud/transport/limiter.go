@@ -38,7 +38,7 @@ func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 			// API answer (a 429 says when to come back).
 			wait = 0
 		}
-		if err := sleepCtx(r.Context(), wait); err != nil {
+		if err := Sleep(r.Context(), wait); err != nil {
 			return nil, err
 		}
 	}

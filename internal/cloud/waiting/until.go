@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/transport"
 )
 
 // Wait is one wait's schedule and what it may learn from.
@@ -70,7 +71,7 @@ func Until[T any](ctx context.Context, w Wait, last T, read func(context.Context
 		}
 		delay = max(delay, retryAtLeast)
 		retryAtLeast = 0
-		if err := sleep(ctx, delay); err != nil {
+		if err := transport.Sleep(ctx, delay); err != nil {
 			w.censored(sawNotYet, notYet)
 			return last, err
 		}
@@ -136,17 +137,4 @@ func transient(err error) (time.Duration, bool) {
 		return 0, true
 	}
 	return 0, errors.Is(err, context.DeadlineExceeded)
-}
-
-// sleep waits d, or until ctx ends. The packages that need it keep a copy
-// each: it is too small to be worth an import.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
