@@ -90,6 +90,18 @@ func TestDoctor(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "3 data centers listed") || !strings.Contains(out, "access works") {
 		t.Fatalf("doctor --sim: %d\n%s\n%s", code, out, errs)
 	}
+	// The account's shape, what each plan cost, what was learned, the plan chosen.
+	for _, want := range []string{
+		`account      3 data centers, 13 servers (at most 5 in "production"`,
+		"inventory    1 deep page, 0 data centers listed on their own: 1 API request,",
+		"per-dc plan  3 data centers one by one: 3 requests,",
+		"learned      deep pages: ",
+		"chosen       deep pages",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor --sim lacks %q:\n%s", want, out)
+		}
+	}
 	code, out, errs = run(t, "", "doctor")
 	if code != 1 || !strings.Contains(out, "none: set IONOS_TOKEN") || !strings.Contains(errs, "Token Manager") {
 		t.Fatalf("doctor without token: %d\n%s\n%s", code, out, errs)
