@@ -130,14 +130,18 @@ func (w walk) exact(tb testing.TB, ds *sim.Dataset) {
 func naiveWalk(tb testing.TB, cs *mcp.ClientSession) (calls, servers int) {
 	tb.Helper()
 	var ids []string
-	for offset := 0; ; {
-		res := callTool(tb, cs, "list_datacenters", map[string]any{"offset": offset})
+	for cursor := ""; ; {
+		args := map[string]any{}
+		if cursor != "" {
+			args["cursor"] = cursor
+		}
+		res := callTool(tb, cs, "list_datacenters", args)
 		calls++
 		var out struct {
 			Datacenters []struct {
 				ID string `json:"id"`
 			} `json:"datacenters"`
-			Next *int `json:"next"`
+			Next string `json:"next"`
 		}
 		raw, _ := json.Marshal(res.StructuredContent)
 		if err := json.Unmarshal(raw, &out); err != nil {
@@ -146,10 +150,9 @@ func naiveWalk(tb testing.TB, cs *mcp.ClientSession) (calls, servers int) {
 		for _, dc := range out.Datacenters {
 			ids = append(ids, dc.ID)
 		}
-		if out.Next == nil {
+		if cursor = out.Next; cursor == "" {
 			break
 		}
-		offset = *out.Next
 	}
 	for _, id := range ids {
 		w := walkServers(tb, cs, map[string]any{"datacenter": id})

@@ -8,60 +8,117 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/paging"
 )
 
 // ListDatacentersInput is the input of list_datacenters.
 type ListDatacentersInput struct {
-	Depth  *int `json:"depth,omitempty" jsonschema:"0-10: also return each data center as the API's full object at this depth (large; omit for the summary)"`
-	Limit  int  `json:"limit,omitempty" jsonschema:"max data centers to return, 1-1000 (default 100)"`
-	Offset int  `json:"offset,omitempty" jsonschema:"skip this many (use next from the previous result)"`
+	Depth  *int   `json:"depth,omitempty" jsonschema:"0-10: also return each data center as the API's full object at this depth (large; omit for the summary)"`
+	Limit  int    `json:"limit,omitempty" jsonschema:"max data centers to return, 1-1000 (default 100)"`
+	Cursor string `json:"cursor,omitempty" jsonschema:"next from the previous page, passed back unchanged with the same depth"`
+	Offset int    `json:"offset,omitempty" jsonschema:"skip this many; cursor continues a walk instead"`
 }
 
 // ListDatacentersOutput is the result of list_datacenters.
 type ListDatacentersOutput struct {
 	Datacenters []cloud.Datacenter `json:"datacenters"`
 	Total       int                `json:"total"`
-	Next        *int               `json:"next,omitempty" jsonschema:"offset of the next page; absent on the last page"`
+	Offset      int                `json:"offset" jsonschema:"position of this page's first data center"`
+	Next        string             `json:"next,omitempty" jsonschema:"cursor of the next page; absent on the last page"`
 	Raw         []map[string]any   `json:"raw,omitempty" jsonschema:"the API objects, only when depth was given"`
+	Note        string             `json:"note,omitempty"`
 }
 
 var listDatacentersTool = &mcp.Tool{
 	Name: "list_datacenters",
 	Description: "List the IONOS Cloud virtual data centers of the account: id, name, location (e.g. de/fra), state. " +
-		"To see servers, call list_servers instead: without a datacenter it returns every data center and its servers in one call.",
+		"To see servers, call list_servers instead: without a datacenter it returns every data center and its servers in one call. " +
+		"If next is present, call again with cursor=next for the following page.",
 	Annotations: readAnnotations("List data centers"),
 }
 
+// rawWalk names the walks of raw listings (with depth), which keep no
+// snapshot: each page reads the data centers again and resumes after the
+// last one returned, so a page of objects of any depth is never held
+// between calls.
+const rawWalk = "raw"
+
 func (t *toolset) listDatacenters(ctx context.Context, req *mcp.CallToolRequest, in ListDatacentersInput) (*mcp.CallToolResult, ListDatacentersOutput, error) {
-	limit, err := pageLimit(in.Limit, in.Offset)
+	var none ListDatacentersOutput
+	if err := checkPaging(in.Offset, in.Cursor); err != nil {
+		return nil, none, err
+	}
+	limit, err := pageLimit(in.Limit)
 	if err != nil {
-		return nil, ListDatacentersOutput{}, err
+		return nil, none, err
 	}
 	if err := checkDepth(in.Depth); err != nil {
-		return nil, ListDatacentersOutput{}, err
+		return nil, none, err
+	}
+	key := "list_datacenters;summary"
+	if in.Depth != nil {
+		key = fmt.Sprintf("list_datacenters;depth=%d", *in.Depth)
+	}
+	caller := callerOf(req)
+	var cur paging.Cursor
+	if in.Cursor != "" {
+		if cur, err = t.openCursor("list_datacenters", caller, in.Cursor, key); err != nil {
+			return nil, none, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.ReadTimeout)
 	defer cancel()
+	dcs, raws, walkID, note, err := t.datacenterWalk(ctx, req, caller, in.Depth, cur)
+	if err != nil {
+		return nil, none, err
+	}
+	start := in.Offset
+	if in.Cursor != "" {
+		start = resumeAt(dcs, datacenterID, cur, walkID == cur.Walk && walkID != rawWalk)
+	}
+	out := ListDatacentersOutput{Total: len(dcs), Offset: min(start, len(dcs)), Note: note}
+	var end int
+	if raws != nil {
+		out.Raw, end = window(raws, start, limit, maxResultBytes, rawBytes)
+		out.Datacenters = dcs[out.Offset:end]
+	} else {
+		out.Datacenters, end = window(dcs, start, limit, maxResultBytes, datacenterBytes)
+	}
+	if end < len(dcs) {
+		if walkID == "" {
+			walkID, _ = t.walks.Put(caller, cloud.Inventory{Datacenters: dcs}, len(dcs))
+		}
+		out.Next = t.seal(caller, walkID, key, end, dcs[end-1].ID)
+	}
+	return nil, out, nil
+}
+
+// datacenterWalk returns what a page of list_datacenters comes from: the
+// walk's snapshot while it is held here, else a new reading (note says
+// when a cursor's snapshot was gone). Raw listings are always read anew.
+func (t *toolset) datacenterWalk(ctx context.Context, req *mcp.CallToolRequest, caller string, depth *int, cur paging.Cursor) (dcs []cloud.Datacenter, raws []map[string]any, walkID, note string, err error) {
+	if depth == nil && cur.Walk != "" {
+		if inv, ok := t.walks.Get(caller, cur.Walk); ok {
+			return inv.Datacenters, nil, cur.Walk, "", nil
+		}
+		note = restartNote
+	}
 	c, err := t.client(ctx, req)
 	if err != nil {
-		return nil, ListDatacentersOutput{}, err
+		return nil, nil, "", "", err
 	}
-	if in.Depth != nil {
-		dcs, raws, err := c.ListDatacentersRaw(ctx, int32(*in.Depth))
-		if err != nil {
-			return nil, ListDatacentersOutput{}, explain(err)
+	if depth != nil {
+		dcs, raws, err = c.ListDatacentersRaw(ctx, int32(*depth))
+		if raws == nil {
+			raws = []map[string]any{}
 		}
-		rawItems, next := budgetWindow(raws, in.Offset, limit, rawBytes)
-		items := dcs[min(in.Offset, len(dcs)):min(in.Offset+len(rawItems), len(dcs))]
-		return nil, ListDatacentersOutput{Datacenters: items, Total: len(dcs), Next: next, Raw: rawItems}, nil
+		return dcs, raws, rawWalk, "", explain(err)
 	}
-	dcs, err := c.ListDatacenters(ctx)
-	if err != nil {
-		return nil, ListDatacentersOutput{}, explain(err)
-	}
-	items, next := budgetWindow(dcs, in.Offset, limit, datacenterBytes)
-	return nil, ListDatacentersOutput{Datacenters: items, Total: len(dcs), Next: next}, nil
+	dcs, err = c.ListDatacenters(ctx)
+	return dcs, nil, "", note, explain(err)
 }
+
+func datacenterID(d cloud.Datacenter) string { return d.ID }
 
 // checkDepth validates an API depth.
 func checkDepth(d *int) error {
@@ -76,11 +133,8 @@ const (
 	maxPageLimit     = 1000
 )
 
-// pageLimit validates limit and offset and applies the default limit.
-func pageLimit(limit, offset int) (int, error) {
-	if offset < 0 {
-		return 0, fmt.Errorf("offset %d is negative; use 0 or the next value of the previous result", offset)
-	}
+// pageLimit validates limit and applies the default.
+func pageLimit(limit int) (int, error) {
 	if limit < 0 || limit > maxPageLimit {
 		return 0, fmt.Errorf("limit %d is out of range: use 1 to %d", limit, maxPageLimit)
 	}
@@ -94,27 +148,6 @@ func pageLimit(limit, offset int) (int, error) {
 // whatever limit asks for: a page ends early, with next, rather than
 // flooding the agent's context. A page holds at least one item.
 const maxResultBytes = 64 << 10
-
-// budgetWindow cuts one page out of items: at most limit items from
-// offset, and no more than maxResultBytes as measured by size. next is
-// the offset of the following page, or nil when this is the last.
-func budgetWindow[T any](items []T, offset, limit int, size func(T) int) ([]T, *int) {
-	if offset >= len(items) {
-		return []T{}, nil // an empty list, never null
-	}
-	end := min(offset+limit, len(items))
-	total := 0
-	for i := offset; i < end; i++ {
-		if total += size(items[i]); total > maxResultBytes && i > offset {
-			end = i
-			break
-		}
-	}
-	if end < len(items) {
-		return items[offset:end], &end
-	}
-	return items[offset:end], nil
-}
 
 // datacenterBytes approximates the JSON size of a data center summary.
 func datacenterBytes(d cloud.Datacenter) int {

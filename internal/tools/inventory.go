@@ -89,7 +89,7 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 	caller := callerOf(req)
 	var cur paging.Cursor
 	if in.Cursor != "" {
-		if cur, err = t.openCursor(caller, in.Cursor, f); err != nil {
+		if cur, err = t.openCursor("list_servers", caller, in.Cursor, f.key()); err != nil {
 			return nil, none, err
 		}
 	}
@@ -102,9 +102,9 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 	matched := f.apply(inv.Servers)
 	start := in.Offset
 	if in.Cursor != "" {
-		start = resumeAt(matched, cur, walkID == cur.Walk)
+		start = resumeAt(matched, serverID, cur, walkID == cur.Walk)
 	}
-	page, end := window(matched, start, in.Limit, serverBytes)
+	page, end := window(matched, start, in.Limit, maxServerBytes, serverBytes)
 	out := ListServersOutput{
 		Datacenters:     groupPage(inv.Datacenters, matched, page, start == 0),
 		DatacenterTotal: len(inv.Datacenters),
@@ -122,11 +122,8 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 // the default limit.
 func (t *toolset) checkListServers(in *ListServersInput) (serverFilter, error) {
 	var none serverFilter
-	if in.Offset < 0 {
-		return none, fmt.Errorf("offset %d is negative; use 0, or pass next from the previous result as cursor", in.Offset)
-	}
-	if in.Cursor != "" && in.Offset != 0 {
-		return none, errors.New("give cursor or offset, not both: cursor continues a walk, offset starts a new listing at that position")
+	if err := checkPaging(in.Offset, in.Cursor); err != nil {
+		return none, err
 	}
 	if in.Limit < 0 || in.Limit > maxPageServers {
 		return none, fmt.Errorf("limit %d is out of range: use 1 to %d, or omit it for %d", in.Limit, maxPageServers, defaultServerPage)
@@ -140,21 +137,6 @@ func (t *toolset) checkListServers(in *ListServersInput) (serverFilter, error) {
 		}
 	}
 	return newServerFilter(in)
-}
-
-func (t *toolset) openCursor(caller, s string, f serverFilter) (paging.Cursor, error) {
-	cur, err := t.cursors.Open(caller, s)
-	switch {
-	case errors.Is(err, paging.ErrExpired):
-		return cur, fmt.Errorf("%w (cursors last %s): call list_servers again without cursor to start a fresh listing", err, t.cursors.TTL())
-	case errors.Is(err, paging.ErrCaller):
-		return cur, fmt.Errorf("%w: a cursor continues only the walk of whoever started it; call list_servers without cursor", err)
-	case err != nil:
-		return cur, fmt.Errorf("cursor refused: %w. Pass next from the previous result unchanged, or call list_servers without cursor", err)
-	case cur.Filter != t.cursors.Digest(f.key()):
-		return cur, errors.New("this cursor belongs to a listing with other filters: pass the same datacenter, vm_state, name and filter as on the first page, or start over without cursor")
-	}
-	return cur, nil
 }
 
 // walkFor returns the snapshot a page comes from: the walk's own while it
@@ -177,8 +159,7 @@ func (t *toolset) walkFor(ctx context.Context, req *mcp.CallToolRequest, caller 
 	}
 	note := ""
 	if cur.Walk != "" {
-		note = "The snapshot of this walk was no longer held (it expired, or this call reached another replica), so the account was read again; " +
-			"this page continues after the last server of the previous one. Servers added or removed since the first page may be missed."
+		note = restartNote
 	}
 	return inv, "", note, nil
 }
@@ -197,20 +178,6 @@ func readInventory(ctx context.Context, c *cloud.Client, dcRef string) (cloud.In
 	return cloud.Inventory{Datacenters: []cloud.Datacenter{dc}, Servers: servers}, err
 }
 
-// resumeAt is where a cursor's page starts: at its offset in the walk's
-// own snapshot, else right after the last server it returned.
-func resumeAt(matched []cloud.Server, cur paging.Cursor, same bool) int {
-	if same || cur.After == "" {
-		return cur.Offset
-	}
-	for i, s := range matched {
-		if s.ID == cur.After {
-			return i + 1
-		}
-	}
-	return min(cur.Offset, len(matched))
-}
-
 // nextCursor keeps the walk's snapshot (once, on its first page) and
 // points a cursor at the following page.
 func (t *toolset) nextCursor(caller string, inv cloud.Inventory, walkID string, f serverFilter, end int, matched []cloud.Server) string {
@@ -221,26 +188,10 @@ func (t *toolset) nextCursor(caller string, inv cloud.Inventory, walkID string, 
 			t.log.Warn("an account too large to keep between pages: each page of this walk reads it again", "servers", len(inv.Servers))
 		}
 	}
-	return t.cursors.Seal(caller, paging.Cursor{Walk: walkID, Offset: end, After: matched[end-1].ID, Filter: t.cursors.Digest(f.key())})
+	return t.seal(caller, walkID, f.key(), end, matched[end-1].ID)
 }
 
-// window cuts one page out of items: at most limit items from offset, and
-// no more than maxServerBytes as measured by size (at least one item).
-// end is the index after the page.
-func window[T any](items []T, offset, limit int, size func(T) int) ([]T, int) {
-	if offset >= len(items) {
-		return []T{}, len(items)
-	}
-	end := min(offset+limit, len(items))
-	total := 0
-	for i := offset; i < end; i++ {
-		if total += size(items[i]); total > maxServerBytes && i > offset {
-			end = i
-			break
-		}
-	}
-	return items[offset:end], end
-}
+func serverID(s cloud.Server) string { return s.ID }
 
 // groupPage groups a page of servers under their data centers. The first
 // page lists every data center with its counts; later pages only those

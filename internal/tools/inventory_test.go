@@ -115,7 +115,7 @@ func TestListServersWalkWithFilter(t *testing.T) {
 		t.Fatalf("walked %d RUNNING servers (total %d), want %d", got, pages[0].Total, want)
 	}
 	msg := mustFail(t, cs, "list_servers", map[string]any{"vm_state": "SHUTOFF", "cursor": pages[0].Next})
-	if !strings.Contains(msg, "other filters") {
+	if !strings.Contains(msg, "other arguments") {
 		t.Fatalf("a cursor with other filters: %s", msg)
 	}
 }

@@ -28,7 +28,7 @@ func TestListDatacenters(t *testing.T) {
 					t.Errorf("data center %s: location %q, want %q", name, got[name], loc)
 				}
 			}
-			if out.Total != 3 || out.Next != nil {
+			if out.Total != 3 || out.Next != "" {
 				t.Errorf("total %d next %v, want 3 and none", out.Total, out.Next)
 			}
 		})
@@ -40,8 +40,25 @@ func TestListDatacentersDepthRaw(t *testing.T) {
 	cs := e.session(eras[0], nil)
 	var out tools.ListDatacentersOutput
 	mustCall(t, cs, "list_datacenters", map[string]any{"depth": 3, "limit": 1}, &out)
-	if len(out.Raw) != 1 || len(out.Datacenters) != 1 || out.Next == nil || *out.Next != 1 {
-		t.Fatalf("got %d raw, %d summaries, next %v; want 1, 1, 1", len(out.Raw), len(out.Datacenters), out.Next)
+	if len(out.Raw) != 1 || len(out.Datacenters) != 1 || out.Next == "" {
+		t.Fatalf("got %d raw, %d summaries, next %q; want 1, 1 and a cursor", len(out.Raw), len(out.Datacenters), out.Next)
+	}
+	// The next pages, by cursor, hold the other two, each with its object.
+	seen := []string{out.Datacenters[0].ID}
+	for cursor := out.Next; cursor != ""; {
+		var page tools.ListDatacentersOutput
+		mustCall(t, cs, "list_datacenters", map[string]any{"depth": 3, "limit": 1, "cursor": cursor}, &page)
+		if len(page.Raw) != 1 || page.Raw[0]["id"] != page.Datacenters[0].ID {
+			t.Fatalf("page %+v", page)
+		}
+		seen, cursor = append(seen, page.Datacenters[0].ID), page.Next
+	}
+	if len(seen) != 3 || seen[0] == seen[1] || seen[1] == seen[2] {
+		t.Fatalf("walked %v", seen)
+	}
+	msg := mustFail(t, cs, "list_datacenters", map[string]any{"limit": 1, "cursor": out.Next})
+	if !strings.Contains(msg, "other arguments") {
+		t.Fatalf("a depth-3 cursor without depth: %s", msg)
 	}
 	ents, _ := out.Raw[0]["entities"].(map[string]any)
 	servers, _ := ents["servers"].(map[string]any)
@@ -236,6 +253,8 @@ func TestBadInput(t *testing.T) {
 		{"list_servers", map[string]any{"cursor": "c1.x.y", "offset": 5}, "give cursor or offset, not both"},
 		{"list_servers", map[string]any{"datacenter": "../x"}, `no data center named "../x"`},
 		{"list_datacenters", map[string]any{"depth": 11}, "depth 11 is out of range"},
+		{"list_datacenters", map[string]any{"offset": -2}, "offset -2 is negative"},
+		{"list_datacenters", map[string]any{"cursor": "c1.forged.sig"}, "cursor refused"},
 		{"get_request_status", map[string]any{"request_id": "../../datacenters"}, "neither a request id"},
 		{"get_request_status", map[string]any{"request_id": "http://evil.example/cloudapi/v6/requests/00000000-0000-4000-8000-000000000000/status"}, "does not belong to the configured API"},
 		{"get_request_status", map[string]any{"request_id": e.sim.URL + "/cloudapi/v6/requests/00000000-0000-4000-8000-000000000000/status?x=1"}, "must not have a query"},

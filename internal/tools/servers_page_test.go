@@ -34,16 +34,16 @@ func TestGroupPage(t *testing.T) {
 // one item.
 func TestWindow(t *testing.T) {
 	items := make([]int, 10)
-	big := func(int) int { return 100 << 10 }
-	page, end := window(items, 0, 10, big)
+	big := func(int) int { return maxServerBytes - 1 }
+	page, end := window(items, 0, 10, maxServerBytes, big)
 	if len(page) != 1 || end != 1 {
 		t.Fatalf("page of %d, end %d; want 1 and 1", len(page), end)
 	}
 	small := func(int) int { return 100 }
-	if page, end = window(items, 2, 5, small); len(page) != 5 || end != 7 {
+	if page, end = window(items, 2, 5, maxServerBytes, small); len(page) != 5 || end != 7 {
 		t.Fatalf("page of %d, end %d; want 5 and 7", len(page), end)
 	}
-	if page, end = window(items, 20, 5, small); len(page) != 0 || page == nil || end != 10 {
+	if page, end = window(items, 20, 5, maxServerBytes, small); len(page) != 0 || page == nil || end != 10 {
 		t.Fatalf("past the end: %v, %d", page, end)
 	}
 }
