@@ -50,9 +50,6 @@ const (
 	PlanPerDatacenter
 )
 
-// PlanFanOut is the former name of PlanPerDatacenter.
-const PlanFanOut = PlanPerDatacenter
-
 func (p Plan) String() string {
 	switch p {
 	case PlanDeep:
@@ -186,12 +183,8 @@ func (c *Client) assemble(ctx context.Context, m *meter, items []deepItem, st *I
 	return inv, nil
 }
 
-// ServersOf lists the servers of several data centers concurrently and
+// serversOf lists the servers of several data centers concurrently and
 // returns them grouped in the order of dcs.
-func (c *Client) ServersOf(ctx context.Context, dcs []Datacenter) ([]Server, error) {
-	return c.serversOf(ctx, nil, dcs)
-}
-
 func (c *Client) serversOf(ctx context.Context, m *meter, dcs []Datacenter) ([]Server, error) {
 	per := make([][]Server, len(dcs))
 	g, gctx := errgroup.WithContext(ctx)

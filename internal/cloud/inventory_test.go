@@ -17,7 +17,7 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 )
 
-var plans = []cloud.Plan{cloud.PlanDeep, cloud.PlanFanOut, cloud.PlanAuto}
+var plans = []cloud.Plan{cloud.PlanDeep, cloud.PlanPerDatacenter, cloud.PlanAuto}
 
 // checkInventory verifies that inv holds every server of want exactly
 // once, with its data center, grouped in the order of the data centers.
@@ -66,7 +66,7 @@ func TestInventoryPlansFindEveryServerOnce(t *testing.T) {
 				}
 				checkInventory(t, inv, tt.ds)
 				want := tt.deep
-				if plan == cloud.PlanFanOut {
+				if plan == cloud.PlanPerDatacenter {
 					want = tt.fan
 				}
 				if n := s.Stats().Requests; n != want {

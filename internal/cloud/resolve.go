@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,42 +90,68 @@ func (c *Client) ResolveDatacenter(ctx context.Context, ref string) (Datacenter,
 // dcRef (id or name) or, when dcRef is empty, anywhere in the account. The
 // server returned carries its current state and etag.
 func (c *Client) ResolveServer(ctx context.Context, ref, dcRef string) (Server, error) {
+	s, _, _, err := c.resolveServer(ctx, ref, dcRef, 0)
+	return s, err
+}
+
+// ReadServer finds a server as ResolveServer does and reads it at depth
+// (raw is the API's JSON): in one request when finding it was already a
+// read of the server by id, else in one more after the listing that found
+// it.
+func (c *Client) ReadServer(ctx context.Context, ref, dcRef string, depth int32) (Server, json.RawMessage, error) {
+	s, raw, read, err := c.resolveServer(ctx, ref, dcRef, depth)
+	if err != nil || read {
+		return s, raw, err
+	}
+	return c.GetServer(ctx, Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, depth)
+}
+
+// resolveServer finds a server; read says whether that was a GET of the
+// server itself, at depth, whose answer raw is.
+func (c *Client) resolveServer(ctx context.Context, ref, dcRef string, depth int32) (s Server, raw json.RawMessage, read bool, err error) {
 	if err := CheckRef("server", ref); err != nil {
-		return Server{}, err
+		return Server{}, nil, false, err
 	}
 	ref = strings.TrimSpace(ref)
 	if dcRef != "" {
 		dc, err := c.ResolveDatacenter(ctx, dcRef)
 		if err != nil {
-			return Server{}, err
+			return Server{}, nil, false, err
 		}
-		return c.ResolveServerIn(ctx, dc, ref)
+		return c.resolveServerIn(ctx, dc, ref, depth)
 	}
 	if IsUUID(ref) {
 		id := strings.ToLower(ref)
 		if dc, ok := c.dcOfServer.Load(id); ok && c.inScope(dc.(Datacenter)) {
-			s, _, err := c.GetServer(ctx, dc.(Datacenter), id, 0)
-			return s, err
+			s, raw, err := c.GetServer(ctx, dc.(Datacenter), id, depth)
+			return s, raw, true, err
 		}
 	}
 	inv, err := c.Inventory(ctx)
 	if err != nil {
-		return Server{}, err
+		return Server{}, nil, false, err
 	}
-	return pickServer(inv.Servers, ref, "")
+	s, err = pickServer(inv.Servers, ref, "")
+	return s, nil, false, err
 }
 
 // ResolveServerIn finds a server by id or name within one data center.
 func (c *Client) ResolveServerIn(ctx context.Context, dc Datacenter, ref string) (Server, error) {
+	s, _, _, err := c.resolveServerIn(ctx, dc, ref, 0)
+	return s, err
+}
+
+func (c *Client) resolveServerIn(ctx context.Context, dc Datacenter, ref string, depth int32) (Server, json.RawMessage, bool, error) {
 	if IsUUID(ref) {
-		s, _, err := c.GetServer(ctx, dc, strings.ToLower(ref), 0)
-		return s, err
+		s, raw, err := c.GetServer(ctx, dc, strings.ToLower(ref), depth)
+		return s, raw, true, err
 	}
 	servers, err := c.ListServers(ctx, dc)
 	if err != nil {
-		return Server{}, err
+		return Server{}, nil, false, err
 	}
-	return pickServer(servers, ref, describeDC(dc))
+	s, err := pickServer(servers, ref, describeDC(dc))
+	return s, nil, false, err
 }
 
 // pickServer selects the one server that ref names among servers.

@@ -346,3 +346,21 @@ func TestGetServerBootDevice(t *testing.T) {
 		t.Fatalf("db-1 at depth 0: boot volume %+v, raw volumes %v (want a reference, as at depth 0)", out.Server.BootVolume, vols)
 	}
 }
+
+// A server named by its id alone, once its data center is known, is read
+// in one request: the read that finds it also brings its boot device.
+func TestGetServerByIDOneRequest(t *testing.T) {
+	e := newEnv(t)
+	cs := e.session(eras[0], nil)
+	mustCall(t, cs, "list_servers", nil, &tools.ListServersOutput{})
+	db := e.server("production", "db-1")
+	e.sim.ResetStats()
+	var out tools.GetServerOutput
+	mustCall(t, cs, "get_server", map[string]any{"server": db.ID}, &out)
+	if out.Server.BootVolume == nil || out.Server.BootVolume.Name == "" {
+		t.Fatalf("no boot volume: %+v", out.Server)
+	}
+	if n := e.sim.Stats().Requests; n != 1 {
+		t.Fatalf("%d API requests, want 1", n)
+	}
+}

@@ -69,8 +69,8 @@ func (t *toolset) getServer(ctx context.Context, req *mcp.CallToolRequest, in Ge
 	)
 	if cloud.IsUUID(strings.TrimSpace(in.Server)) && cloud.IsUUID(strings.TrimSpace(in.Datacenter)) {
 		s, raw, err = c.ServerIn(ctx, in.Datacenter, in.Server, depth)
-	} else if s, err = c.ResolveServer(ctx, in.Server, in.Datacenter); err == nil {
-		s, raw, err = c.GetServer(ctx, cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, depth)
+	} else {
+		s, raw, err = c.ReadServer(ctx, in.Server, in.Datacenter, depth)
 	}
 	if err == nil && in.Depth != nil && int32(*in.Depth) < depth {
 		_, raw, err = c.GetServer(ctx, cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, int32(*in.Depth))
