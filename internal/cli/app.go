@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -42,13 +44,14 @@ func (f *serverFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.confirm, "confirm", "", "confirmation of stop/reboot/suspend: auto, elicit, token or none (IONOS_MCP_CONFIRM)")
 	fs.StringSliceVar(&f.protect, "protect", nil, "servers that may never be stopped, rebooted or suspended: names, ids or globs (IONOS_MCP_PROTECT)")
 	fs.StringSliceVar(&f.dcs, "datacenters", nil, "the only data centers to see and act on: names, ids or globs (IONOS_MCP_DATACENTERS)")
-	fs.StringVar(&f.auditLog, "audit-log", "", "append a JSON line per write tool call to this file (IONOS_MCP_AUDIT_LOG)")
+	fs.StringVar(&f.auditLog, "audit-log", "", "append a JSON line per call of a write tool to this file (IONOS_MCP_AUDIT_LOG)")
 	fs.IntVar(&f.waitLimit, "wait-timeout", 0, "default seconds a write waits for its request (IONOS_MCP_WAIT_TIMEOUT; default 40)")
 }
 
 // config loads the configuration: flags over environment over .env.
 func (a *app) config(cmd *cobra.Command, f *serverFlags, h *httpFlags) (config.Config, error) {
-	env, err := config.Environment(a.envFile)
+	// The default ./.env is optional; a file named with --env-file must exist.
+	env, err := config.Environment(a.envFile, cmd.Flags().Changed("env-file"))
 	if err != nil {
 		return config.Config{}, err
 	}
@@ -141,6 +144,47 @@ func (a *app) newRuntime(cmd *cobra.Command, f *serverFlags, h *httpFlags) (*run
 	if err != nil {
 		return nil, err
 	}
+	return a.build(cfg, f)
+}
+
+// newCLIRuntime is newRuntime for the command line's own commands: their
+// errors say to run the command again, not to restart an MCP client. With
+// keepKey (call) and confirmation tokens, every run shares one key, so
+// that the run that confirms accepts the token of the run that previewed.
+func (a *app) newCLIRuntime(cmd *cobra.Command, f *serverFlags, keepKey bool) (*runtime, error) {
+	cfg, err := a.config(cmd, f, nil)
+	if err != nil {
+		return nil, err
+	}
+	cfg.CLI = true
+	if keepKey && cfg.ConfirmKey == "" && cfg.Confirm == confirm.Token && !cfg.ReadOnly {
+		cfg.ConfirmKey = a.userConfirmKey(cfg)
+	}
+	return a.build(cfg, f)
+}
+
+// userConfirmKey is the confirmation key kept for this user, in their
+// configuration directory. When it cannot be kept, the run signs with a
+// key of its own, and says what that means.
+func (a *app) userConfirmKey(cfg config.Config) string {
+	log := a.logger(cfg)
+	dir, err := os.UserConfigDir()
+	if err == nil {
+		path := filepath.Join(dir, "ionos-mcp", "confirm.key")
+		var key string
+		if key, err = confirm.KeyFile(path); err == nil {
+			log.Debug("confirmation tokens are signed with the key kept for this user", "file", path)
+			return key
+		}
+	}
+	log.Warn("cannot keep a confirmation key for this user, so a confirmation token from this run works only in this run; "+
+		"set IONOS_MCP_CONFIRM_KEY (at least 16 characters) to share one between runs", "err", err)
+	return ""
+}
+
+// build builds the server of cfg, and the simulator with --sim.
+func (a *app) build(cfg config.Config, f *serverFlags) (*runtime, error) {
+	var err error
 	r := &runtime{cfg: cfg, log: a.logger(cfg)}
 	if cfg.HTTP.Addr != "" {
 		if err := server.CheckHTTP(cfg.HTTP); err != nil {

@@ -51,7 +51,7 @@ func (a *app) call(cmd *cobra.Command, f *serverFlags, tool, rawArgs string, asJ
 			return fmt.Errorf("arguments must be a JSON object, e.g. '{\"server\":\"web-1\"}': %w", err)
 		}
 	}
-	r, err := a.newRuntime(cmd, f, nil)
+	r, err := a.newCLIRuntime(cmd, f, true)
 	if err != nil {
 		return err
 	}
@@ -71,11 +71,11 @@ func (a *app) call(cmd *cobra.Command, f *serverFlags, tool, rawArgs string, asJ
 	if err != nil {
 		return err
 	}
-	return a.printResult(tool, res, asJSON)
+	return a.printResult(tool, args, res, asJSON)
 }
 
 // printResult prints a tool result; a tool error becomes exit status 1.
-func (a *app) printResult(tool string, res *mcp.CallToolResult, asJSON bool) error {
+func (a *app) printResult(tool string, args map[string]any, res *mcp.CallToolResult, asJSON bool) error {
 	if res.IsError {
 		return &exitError{code: 1, err: errors.New(textOf(res))}
 	}
@@ -88,7 +88,7 @@ func (a *app) printResult(tool string, res *mcp.CallToolResult, asJSON bool) err
 		_, err := fmt.Fprintln(a.s.Out, indentJSON(raw))
 		return err
 	case tool == "list_servers":
-		return printInventory(a.s.Out, raw)
+		return printInventory(a.s.Out, raw, filterText(args))
 	case tool == "list_datacenters":
 		return printDatacenters(a.s.Out, raw)
 	}

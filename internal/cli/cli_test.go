@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,11 +12,28 @@ import (
 // stdout and stderr. The environment carries no IONOS settings.
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	for _, k := range []string{"IONOS_TOKEN", "IONOS_USERNAME", "IONOS_PASSWORD", "IONOS_API_URL", "IONOS_MCP_CONFIRM", "IONOS_MCP_READ_ONLY"} {
+	isolate(t)
+	return runIn(t, stdin, append([]string{"--env-file", ""}, args...)...)
+}
+
+// isolate clears the IONOS settings of the environment and gives the test
+// a configuration directory of its own (where `call` keeps its key).
+func isolate(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"IONOS_TOKEN", "IONOS_USERNAME", "IONOS_PASSWORD", "IONOS_API_URL", "IONOS_MCP_CONFIRM", "IONOS_MCP_READ_ONLY",
+		"IONOS_MCP_CONFIRM_KEY", "IONOS_MCP_DATACENTERS", "IONOS_MCP_PROTECT", "IONOS_MCP_AUDIT_LOG"} {
 		t.Setenv(k, "")
 	}
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("HOME", home)
+}
+
+// runIn is run with the environment as the test set it, and args as given.
+func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), append([]string{"--env-file", ""}, args...), Streams{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	code := Main(context.Background(), args, Streams{In: strings.NewReader(stdin), Out: &out, Err: &errb})
 	return code, out.String(), errb.String()
 }
 
@@ -114,7 +132,7 @@ func TestBadFlags(t *testing.T) {
 		{"serve", "--http", "0.0.0.0:0"},
 		{"serve", "--http", "nonsense"},
 		{"serve", "--http", "127.0.0.1:0", "--auth", "magic"},
-		{"serve", "--protect", "db-["},
+		{"serve", "--protect", "db-\x01"}, // a control character no name can hold
 	} {
 		code, _, errs := run(t, "", args...)
 		if code == 0 || errs == "" {

@@ -44,7 +44,7 @@ func newDemoCmd(a *app) *cobra.Command {
 
 func (a *app) demo(ctx context.Context, name string, yes bool, scale float64) error {
 	w := a.s.Out
-	cfg := config.Config{Confirm: "auto", LogLevel: 8} // the demo prints its own story; logs only on errors
+	cfg := config.Config{Confirm: "auto", LogLevel: 8, CLI: true} // the demo prints its own story; logs only on errors
 	log := a.logger(cfg)
 	simSrv, err := startSim(&cfg, scale, log)
 	if err != nil {
@@ -76,7 +76,7 @@ func (a *app) demo(ctx context.Context, name string, yes bool, scale float64) er
 	}
 	raw, _ := json.Marshal(res.StructuredContent)
 	fmt.Fprintln(w)
-	if err := printInventory(w, raw); err != nil {
+	if err := printInventory(w, raw, ""); err != nil {
 		return err
 	}
 	var inv inventory

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/tools"
 )
 
 func newDoctorCmd(a *app) *cobra.Command {
@@ -18,7 +19,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Short: "Verify access: list data centers (depth=1), then the servers of one",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.newRuntime(cmd, &f, nil)
+			r, err := a.newCLIRuntime(cmd, &f, false)
 			if err != nil {
 				return err
 			}
@@ -40,16 +41,19 @@ func (a *app) doctor(ctx context.Context, r *runtime) error {
 	fmt.Fprintf(w, "credentials  %s\n", describeCredentials(r.cfg))
 	fmt.Fprintf(w, "settings     read-only=%v confirm=%s protect=%v datacenters=%v audit-log=%q\n",
 		r.cfg.ReadOnly, r.cfg.Confirm, r.cfg.Protect, orAll(r.cfg.Datacenters), r.cfg.AuditLog)
+	// The tools' explanations, so that a missing or rejected credential
+	// names the fix; the client's errors already say what it was doing.
+	creds := tools.CredsOf(r.cfg)
 	c, err := r.srv.Client()
 	if err != nil {
-		return fail(err)
+		return fail(tools.Explain(err, creds))
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	start := time.Now()
 	dcs, err := c.ListDatacenters(ctx)
 	if err != nil {
-		return fail(fmt.Errorf("listing data centers: %w", err))
+		return fail(tools.Explain(err, creds))
 	}
 	fmt.Fprintf(w, "ok           %d data centers listed (depth=1) in %s\n", len(dcs), since(start))
 	if len(dcs) == 0 {
@@ -58,14 +62,14 @@ func (a *app) doctor(ctx context.Context, r *runtime) error {
 	}
 	inv, err := c.Inventory(ctx)
 	if err != nil {
-		return fail(fmt.Errorf("reading the inventory: %w", err))
+		return fail(fmt.Errorf("reading the inventory: %w", tools.Explain(err, creds)))
 	}
 	fmt.Fprintf(w, "account      %s\n", accountShape(inv))
 	fmt.Fprintf(w, "inventory    %s\n", describeRun(inv.Stats))
 	sample := dcs[:min(len(dcs), doctorSample)]
 	st, err := c.SampleServers(ctx, sample)
 	if err != nil {
-		return fail(fmt.Errorf("listing the servers of %d data centers one by one: %w", len(sample), err))
+		return fail(fmt.Errorf("listing the servers of %d data centers one by one: %w", len(sample), tools.Explain(err, creds)))
 	}
 	fmt.Fprintf(w, "per-dc plan  %s\n", describeSample(st, len(sample), len(dcs)))
 	pc := c.PlanCosts()

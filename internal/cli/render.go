@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -27,8 +28,10 @@ type inventory struct {
 }
 
 // printInventory prints data centers and their servers as one table,
-// grouped by data center, empty data centers included.
-func printInventory(w io.Writer, raw json.RawMessage) error {
+// grouped by data center, empty data centers included. filter describes
+// the filters of the call ("" for none): then the counts are of matching
+// servers only, and a data center without any is not said to be empty.
+func printInventory(w io.Writer, raw json.RawMessage, filter string) error {
 	var inv inventory
 	if err := json.Unmarshal(raw, &inv); err != nil {
 		return fmt.Errorf("reading list_servers result: %w", err)
@@ -42,8 +45,13 @@ func printInventory(w io.Writer, raw json.RawMessage) error {
 	for _, dc := range inv.Datacenters {
 		if len(dc.Servers) == 0 {
 			none := "(no servers)"
-			if dc.ServerCount > 0 {
+			switch {
+			case dc.ServerCount > 0 && filter != "":
+				none = fmt.Sprintf("(%d matching servers on other pages)", dc.ServerCount)
+			case dc.ServerCount > 0:
 				none = fmt.Sprintf("(%d servers on other pages)", dc.ServerCount)
+			case filter != "":
+				none = "(none match the filter)"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\t\t\t\n", dc.Name, dc.Location, none)
 		}
@@ -56,6 +64,9 @@ func printInventory(w io.Writer, raw json.RawMessage) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if filter != "" && inv.Total == 0 && len(inv.Datacenters) > 0 {
+		fmt.Fprintf(w, "(no server in these %d data centers matched the filter %s)\n", len(inv.Datacenters), filter)
+	}
 	if inv.Next != "" {
 		fmt.Fprintf(w, "(servers %d-%d of %d shown; for the next page add \"cursor\":%q to the arguments)\n",
 			inv.Offset+min(shown, 1), inv.Offset+shown, inv.Total, inv.Next)
@@ -67,9 +78,13 @@ func printInventory(w io.Writer, raw json.RawMessage) error {
 func printDatacenters(w io.Writer, raw json.RawMessage) error {
 	var out struct {
 		Datacenters []cloud.Datacenter `json:"datacenters"`
+		Note        string             `json:"note"`
 	}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return fmt.Errorf("reading list_datacenters result: %w", err)
+	}
+	if out.Note != "" {
+		fmt.Fprintln(w, out.Note)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tLOCATION\tSTATE\tID")
@@ -77,6 +92,29 @@ func printDatacenters(w io.Writer, raw json.RawMessage) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Location, d.State, d.ID)
 	}
 	return tw.Flush()
+}
+
+// filterText describes the filters among the arguments of list_servers,
+// as they were given, or "" when there are none. The data center is a
+// scope, not a filter: its rows are the ones shown.
+func filterText(args map[string]any) string {
+	var parts []string
+	for _, k := range []string{"vm_state", "name"} {
+		if v, ok := args[k].(string); ok && v != "" {
+			parts = append(parts, fmt.Sprintf("%s=%q", k, v))
+		}
+	}
+	if m, ok := args["filter"].(map[string]any); ok {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("filter.%s=%q", k, fmt.Sprint(m[k])))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func orDash(n int) string {

@@ -59,7 +59,8 @@ func (a *app) serve(cmd *cobra.Command, f *serverFlags, h *httpFlags) error {
 	defer r.Close()
 	if r.cfg.HTTP.Addr == "" {
 		r.log.Info("serving MCP over stdio", "version", Version(), "config", r.cfg)
-		return r.srv.RunStdio(cmd.Context(), nil)
+		// The command's own streams, which are stdin and stdout in the binary.
+		return r.srv.RunStdio(cmd.Context(), r.srv.StdioTransport(a.s.In, a.s.Out))
 	}
 	return r.srv.ServeHTTP(cmd.Context(), server.HTTPOptions{RatePerSecond: h.rate, MaxInFlight: h.maxInFlight}, func(addr string) {
 		r.log.Info("ready", "addr", addr)

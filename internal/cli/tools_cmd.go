@@ -21,7 +21,7 @@ func newToolsCmd(a *app) *cobra.Command {
 		Short: "List the tools with their descriptions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.newRuntime(cmd, &f, nil)
+			r, err := a.newCLIRuntime(cmd, &f, false)
 			if err != nil {
 				return err
 			}

@@ -78,6 +78,10 @@ type Client struct {
 	// moves between data centers, so this never goes stale, and it lets a
 	// server id be used without naming its data center.
 	dcOfServer sync.Map // server id -> Datacenter
+	// dcByID remembers data centers read to judge a request's targets
+	// against the allow-list; names rarely change, and a renamed data
+	// center is judged by its old name until the process restarts.
+	dcByID sync.Map // data center id -> Datacenter
 }
 
 // New builds a Client. It makes no API call.
@@ -119,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 	if c.learner == nil {
 		c.learner = waiting.NewLearner()
 	}
-	c.hc = httpStack(cfg)
+	c.hc = httpStack(cfg, base, c.log)
 	c.api = newSDKClient(cfg, base, c.hc)
 	return c, nil
 }
@@ -127,7 +131,11 @@ func New(cfg Config) (*Client, error) {
 // httpStack wraps the given HTTP client, or a new one, for one Client:
 // per caller, over a transport that may be shared, with retries outside so
 // that every attempt passes the limiter, and the call id put on every write.
-func httpStack(cfg Config) *http.Client {
+// Each request is logged once, its retries included. Redirects are refused
+// for writes and away from base's origin before the http.Client can follow
+// them, since it would re-send a POST and carry the credentials to another
+// port of the same host.
+func httpStack(cfg Config, base *url.URL, log *slog.Logger) *http.Client {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = transport.NewHTTPClient(cfg.PinnedCert)
@@ -141,7 +149,8 @@ func httpStack(cfg Config) *http.Client {
 		backoff = transport.DefaultBackoff
 	}
 	rt := transport.Retry(reconcile.TagWrites(transport.Limit(next)), backoff)
-	return &http.Client{Transport: rt, Timeout: hc.Timeout}
+	rt = transport.GuardRedirects(transport.Log(rt, log), base)
+	return &http.Client{Transport: rt, Timeout: hc.Timeout, CheckRedirect: transport.CheckRedirect(base)}
 }
 
 // newSDKClient configures sdk-go so that it never logs, never retries on its
@@ -171,9 +180,6 @@ func userAgent(ua string) string {
 	}
 	return ua
 }
-
-// inScope reports whether the client may use dc.
-func (c *Client) inScope(dc Datacenter) bool { return c.scope == nil || c.scope(dc) }
 
 // BaseURL is the API base in use, e.g. https://api.ionos.com/cloudapi/v6.
 func (c *Client) BaseURL() string { return c.base.String() }

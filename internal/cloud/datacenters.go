@@ -71,6 +71,15 @@ func decodeItem(dec *json.Decoder, r *lenient.Resource) error {
 
 // GetDatacenter returns one data center by id.
 func (c *Client) GetDatacenter(ctx context.Context, id string) (Datacenter, error) {
+	dc, err := c.getDatacenter(ctx, id)
+	if err != nil {
+		return Datacenter{}, err
+	}
+	return c.admit(dc, id)
+}
+
+// getDatacenter reads one data center by id, whatever the scope.
+func (c *Client) getDatacenter(ctx context.Context, id string) (Datacenter, error) {
 	if !IsUUID(id) {
 		return Datacenter{}, fmt.Errorf("data center id %q is not a UUID", id)
 	}
@@ -79,21 +88,14 @@ func (c *Client) GetDatacenter(ctx context.Context, id string) (Datacenter, erro
 	d, resp, err := c.api.DataCentersApi.DatacentersFindById(ctx, id).Depth(0).Pretty(false).Execute()
 	if err := apierror.From("reading data center "+id, resp, err); err != nil {
 		if apierror.StatusOf(err) == 404 {
-			return Datacenter{}, &NotFoundError{Kind: "data center", Ref: id}
+			return Datacenter{}, c.noDatacenter(id)
 		}
 		if l, ok := lenient.Decode[lenient.Resource](resp, err); ok {
-			return c.scoped(datacenterFromLenient(l))
+			return datacenterFromLenient(l), nil
 		}
 		return Datacenter{}, err
 	}
-	return c.scoped(datacenterFrom(d))
-}
-
-func (c *Client) scoped(dc Datacenter) (Datacenter, error) {
-	if !c.inScope(dc) {
-		return Datacenter{}, &OutOfScopeError{Ref: dc.ID}
-	}
-	return dc, nil
+	return datacenterFrom(d), nil
 }
 
 func datacenterFrom(d ionoscloud.Datacenter) Datacenter {

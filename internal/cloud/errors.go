@@ -8,11 +8,17 @@ import (
 // The domain errors. The errors of the API itself are *APIError
 // (internal/cloud/apierror); these say what the client found or refused.
 
-// NotFoundError says that no data center or server matches a reference.
+// NotFoundError says that no data center, server or request matches a
+// reference. What the operator's allow-list hides (IONOS_MCP_DATACENTERS)
+// is not found either, in the same words: a caller must not learn what
+// exists beyond it.
 type NotFoundError struct {
-	Kind  string // "server" or "data center"
+	Kind  string // "server", "data center" or "request"
 	Ref   string // the id or name asked for
 	Scope string // where it was looked for, e.g. `data center "staging"`; empty = the whole account
+	// Hidden is true when the thing may exist but lies outside the
+	// allow-list. It is for the audit trail only and never changes the text.
+	Hidden bool
 }
 
 func (e *NotFoundError) Error() string {
@@ -60,12 +66,13 @@ func (e *AmbiguousError) Error() string {
 	return b.String()
 }
 
-// OutOfScopeError says that a data center exists but this program is not
-// allowed to use it (IONOS_MCP_DATACENTERS).
-type OutOfScopeError struct{ Ref string }
+// restrictedScope is where a data center is looked for under an allow-list.
+const restrictedScope = "the data centers this server may use (IONOS_MCP_DATACENTERS)"
 
-func (e *OutOfScopeError) Error() string {
-	return fmt.Sprintf("data center %q is not available here: this server is limited to an operator-chosen set of data centers (IONOS_MCP_DATACENTERS)", e.Ref)
+// HiddenDatacenter is the error for a data-center reference the allow-list
+// excludes: the same as for one that does not exist.
+func HiddenDatacenter(ref string) error {
+	return &NotFoundError{Kind: "data center", Ref: ref, Scope: restrictedScope, Hidden: true}
 }
 
 // UnconfirmedWriteError says that a power action was sent but its answer

@@ -227,7 +227,7 @@ func TestServerInByIDs(t *testing.T) {
 		{"admits everything", func(cloud.Datacenter) bool { return true }, 1, ""},
 		{"admits by id", func(d cloud.Datacenter) bool { return d.ID == staging.ID }, 1, ""},
 		{"admits by name", func(d cloud.Datacenter) bool { return d.Name == "staging" }, 2, ""},
-		{"refuses", func(d cloud.Datacenter) bool { return d.Name == "production" }, 1, "not available here"},
+		{"refuses", func(d cloud.Datacenter) bool { return d.Name == "production" }, 1, "no data center with id"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := sim.Start(sim.Options{})

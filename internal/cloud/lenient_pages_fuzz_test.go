@@ -91,8 +91,11 @@ func checkLenientPages(t *testing.T, data []byte, col lenient.Collection) {
 
 func checkLenientStatus(t *testing.T, st lenient.Status) {
 	const id = "9451b7c3-e28a-54e3-9197-51054f1f5553"
-	rs := statusFromLenient(st, id)
+	rs, dcs := statusFromLenient(st, id)
 	m := st.Metadata
+	if len(dcs) != len(rs.Targets) {
+		t.Fatalf("%d data centers for %d targets", len(dcs), len(rs.Targets))
+	}
 	if rs.RequestID != id || rs.Status != string(m.Status) || rs.Message != apierror.Sanitize(string(m.Message), 500) {
 		t.Fatalf("request status %+v from %+v", rs, m)
 	}

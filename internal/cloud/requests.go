@@ -80,7 +80,9 @@ func (c *Client) ParseRequestRef(ref string) (string, error) {
 	return strings.ToLower(id), nil
 }
 
-// RequestStatus reads the status of an asynchronous request.
+// RequestStatus reads the status of an asynchronous request. Under an
+// allow-list, a request that targets nothing in an allowed data center is
+// not found.
 func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, error) {
 	if !IsUUID(id) {
 		return RequestStatus{}, fmt.Errorf("request id %q is not a UUID", id)
@@ -93,11 +95,13 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 			return RequestStatus{}, &NotFoundError{Kind: "request", Ref: id}
 		}
 		if l, ok := lenient.Decode[lenient.Status](resp, err); ok {
-			return cleanStatus(statusFromLenient(l, id)), nil
+			rs, dcs := statusFromLenient(l, id)
+			return c.scopedRequest(ctx, cleanStatus(rs), dcs)
 		}
 		return RequestStatus{}, err
 	}
 	rs := RequestStatus{RequestID: id}
+	var dcs []string // the data centers of the targets
 	if m := st.Metadata; m != nil {
 		rs.Status, rs.Message = str(m.Status), apierror.Sanitize(str(m.Message), 500)
 		if m.Targets != nil {
@@ -108,6 +112,7 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 					if t.Target.Type != nil {
 						rt.Type = string(*t.Target.Type)
 					}
+					dcs = append(dcs, datacenterOfTarget(rt.Type, rt.ID, str(t.Target.Href)))
 				}
 				rs.Targets = append(rs.Targets, rt)
 			}
@@ -117,16 +122,17 @@ func (c *Client) RequestStatus(ctx context.Context, id string) (RequestStatus, e
 		// Waiting on it would last until the deadline.
 		return RequestStatus{}, fmt.Errorf("reading the status of request %s: the API's answer has no status", id)
 	}
-	return cleanStatus(rs), nil
+	return c.scopedRequest(ctx, cleanStatus(rs), dcs)
 }
 
-func statusFromLenient(l lenient.Status, id string) RequestStatus {
+func statusFromLenient(l lenient.Status, id string) (rs RequestStatus, dcs []string) {
 	m := l.Metadata
-	rs := RequestStatus{RequestID: id, Status: string(m.Status), Message: apierror.Sanitize(string(m.Message), 500)}
+	rs = RequestStatus{RequestID: id, Status: string(m.Status), Message: apierror.Sanitize(string(m.Message), 500)}
 	for _, t := range m.Targets {
 		rs.Targets = append(rs.Targets, RequestTarget{ID: string(t.Target.ID), Type: string(t.Target.Type), Status: string(t.Status)})
+		dcs = append(dcs, datacenterOfTarget(string(t.Target.Type), string(t.Target.ID), string(t.Target.Href)))
 	}
-	return rs
+	return rs, dcs
 }
 
 // cleanStatus bounds the values of a request status that reach a model:

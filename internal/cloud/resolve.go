@@ -77,7 +77,7 @@ func (c *Client) ResolveDatacenter(ctx context.Context, ref string) (Datacenter,
 	case 1:
 		return matches[0], nil
 	case 0:
-		return Datacenter{}, &NotFoundError{Kind: "data center", Ref: ref}
+		return Datacenter{}, c.noDatacenter(ref)
 	}
 	amb := &AmbiguousError{Kind: "data center", Ref: ref}
 	for _, d := range matches {

@@ -25,7 +25,7 @@ func (c *Client) listServers(ctx context.Context, m *meter, dc Datacenter) ([]Se
 		return nil, fmt.Errorf("data center id %q is not a UUID", dc.ID)
 	}
 	if dc.Name != "" && !c.inScope(dc) {
-		return nil, &OutOfScopeError{Ref: dc.Name}
+		return nil, HiddenDatacenter(dc.Name)
 	}
 	servers, err := allPages(ctx, c.pageSize, func(ctx context.Context, offset, limit int32) (page[Server], error) {
 		return c.serverPage(ctx, m, dc, offset, limit)
@@ -48,7 +48,7 @@ func (c *Client) serverPage(ctx context.Context, m *meter, dc Datacenter, offset
 	op := "listing servers of data center " + dc.ID
 	links, _, err := c.streamCollection(ctx, m, op, "/datacenters/"+dc.ID+"/servers", collectionQuery(1, offset, limit), readServers(&p, dc))
 	if apierror.StatusOf(err) == 404 {
-		return page[Server]{}, &NotFoundError{Kind: "data center", Ref: dc.ID}
+		return page[Server]{}, c.noDatacenter(dc.ID)
 	}
 	p.hasNext, p.linked = links.Next != "", links.Linked()
 	return p, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apiurl"
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 )
 
@@ -39,6 +40,11 @@ type Config struct {
 	TextJSON    bool           // IONOS_MCP_TEXT=json: list text content as JSON, not compact lines
 
 	HTTP HTTP
+
+	// CLI is set by the command line's own commands (call, tools, doctor,
+	// demo), whose errors must say to run the command again rather than to
+	// restart an MCP client. It is not read from the environment.
+	CLI bool
 }
 
 // HTTP configures `serve --http`.
@@ -56,14 +62,19 @@ type HTTP struct {
 type Lookup func(key string) (string, bool)
 
 // Environment returns a Lookup over the process environment, falling back to
-// the .env file at dotenv (ignored when it does not exist).
-func Environment(dotenv string) (Lookup, error) {
+// the .env file at dotenv; "" reads no file. A missing file is ignored
+// unless required: the default ./.env is optional, but a file named on
+// purpose (--env-file) that is not there is a mistake to report, not a
+// file with no settings.
+func Environment(dotenv string, required bool) (Lookup, error) {
 	file := map[string]string{}
 	if dotenv != "" {
 		m, err := godotenv.Read(dotenv)
 		switch {
 		case err == nil:
 			file = m
+		case errors.Is(err, os.ErrNotExist) && required:
+			return nil, fmt.Errorf("--env-file %s: no such file; name an existing file, or leave out --env-file to read ./.env when there is one", dotenv)
 		case errors.Is(err, os.ErrNotExist):
 		default:
 			return nil, fmt.Errorf("reading %s: %w", dotenv, err)
@@ -188,7 +199,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Bool("token_set", c.Token != ""),
 		slog.Bool("basic_auth_set", c.Username != "" && c.Password != ""),
-		slog.String("api_url", c.APIURL),
+		slog.String("api_url", apiurl.Redact(c.APIURL)),
 		slog.Bool("read_only", c.ReadOnly),
 		slog.String("confirm", string(c.Confirm)),
 		slog.Bool("confirm_key_set", c.ConfirmKey != ""),

@@ -55,7 +55,7 @@ func TestEnvironmentPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("IONOS_API_URL", "env.example")
-	get, err := Environment(env)
+	get, err := Environment(env, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,14 +66,28 @@ func TestEnvironmentPrecedence(t *testing.T) {
 	if c.Token != "from-file" || c.APIURL != "env.example" {
 		t.Fatalf("token %q url %q: the environment must win over .env", c.Token, c.APIURL)
 	}
-	if _, err := Environment(filepath.Join(dir, "missing")); err != nil {
-		t.Fatalf("a missing .env is not an error: %v", err)
+	if _, err := Environment(filepath.Join(dir, "missing"), false); err != nil {
+		t.Fatalf("a missing default .env is not an error: %v", err)
+	}
+}
+
+// A file named on purpose that is not there is an error naming it, not a
+// file without settings.
+func TestEnvironmentRequiredFileMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "prod.env")
+	_, err := Environment(missing, true)
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("Environment(%q, required) = %v, want an error naming the file", missing, err)
+	}
+	if _, err := Environment("", true); err != nil {
+		t.Fatalf(`Environment("", required) = %v: "" reads no file`, err)
 	}
 }
 
 // A Config in a log line or a format verb shows no secret.
 func TestNoSecretsInLogValue(t *testing.T) {
-	c := Config{Token: "s3cr3t-token", Password: "s3cr3t-pass", ConfirmKey: "s3cr3t-key-0123456", HTTP: HTTP{Token: "s3cr3t-http"}}
+	c := Config{Token: "s3cr3t-token", Password: "s3cr3t-pass", ConfirmKey: "s3cr3t-key-0123456", HTTP: HTTP{Token: "s3cr3t-http"},
+		APIURL: "https://user:s3cr3t-userinfo@api.example/cloudapi/v6?key=s3cr3t-query#s3cr3t-fragment"}
 	var b strings.Builder
 	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
 	for _, out := range []string{b.String(), c.String()} {

@@ -75,7 +75,7 @@ type Claims struct {
 // The reasons a token is refused.
 var (
 	ErrMalformed = errors.New("this is not a confirmation token of this server")
-	ErrForged    = errors.New("the confirmation token's signature does not match: it was altered, or issued with another key")
+	ErrForged    = errors.New("the confirmation token's signature does not match: it was altered, or issued by another ionos-mcp process with another key. Separate processes (two runs of `ionos-mcp call`, or replicas) accept each other's tokens only when IONOS_MCP_CONFIRM_KEY is set to the same value in each")
 	ErrExpired   = errors.New("the confirmation token has expired")
 	ErrPurpose   = errors.New("this token is not a confirmation token")
 	ErrTarget    = errors.New("the confirmation token was issued for another action or server")

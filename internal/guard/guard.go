@@ -3,15 +3,18 @@
 // (IONOS_MCP_PROTECT) and the data centers it may see at all
 // (IONOS_MCP_DATACENTERS).
 //
-// Patterns are names, ids or globs in path.Match syntax ("db-*",
-// "prod-?"), compared without regard to case: a protection rule should err
-// on the side of protecting.
+// Patterns are names, ids or globs, compared without regard to case: a
+// protection rule should err on the side of protecting. A glob knows two
+// wildcards, "*" (any run of characters, "/" included) and "?" (any one
+// character); every other character stands for itself. Server names may
+// hold "/", "[" and "\", and path.Match syntax made such a name fail to
+// protect itself.
 package guard
 
 import (
 	"fmt"
-	"path"
 	"strings"
+	"unicode"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 )
@@ -43,8 +46,8 @@ func compile(what string, in []string) ([]string, error) {
 		if p == "" {
 			continue
 		}
-		if _, err := path.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("%s: pattern %q: %w", what, p, err)
+		if i := strings.IndexFunc(p, unicode.IsControl); i >= 0 {
+			return nil, fmt.Errorf("%s: pattern %q holds a control character at byte %d, which no name can match: remove it", what, p, i)
 		}
 		out = append(out, p)
 	}
@@ -115,7 +118,7 @@ func matchAny(patterns []string, values ...string) (string, bool) {
 			if v == "" {
 				continue
 			}
-			if ok, _ := path.Match(p, strings.ToLower(strings.TrimSpace(v))); ok {
+			if glob(p, strings.ToLower(strings.TrimSpace(v))) {
 				return p, true
 			}
 		}
@@ -140,4 +143,33 @@ func looksLikeID(p string) bool {
 		}
 	}
 	return hasHex && strings.Contains(p, "-")
+}
+
+// glob reports whether name matches pattern p: "*" matches any run of
+// characters, "?" any one, and everything else itself. It backtracks only
+// to the last "*", so it runs in time linear in len(p)*len(name) at worst.
+func glob(p, name string) bool {
+	pr, nr := []rune(p), []rune(name)
+	pi, ni := 0, 0
+	star, resume := -1, 0
+	for ni < len(nr) {
+		switch {
+		case pi < len(pr) && (pr[pi] == '?' || pr[pi] == nr[ni]):
+			pi++
+			ni++
+		case pi < len(pr) && pr[pi] == '*':
+			star, resume = pi, ni
+			pi++
+		case star >= 0:
+			pi = star + 1
+			resume++
+			ni = resume
+		default:
+			return false
+		}
+	}
+	for pi < len(pr) && pr[pi] == '*' {
+		pi++
+	}
+	return pi == len(pr)
 }

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
@@ -62,8 +63,62 @@ func TestDatacenterAllowList(t *testing.T) {
 	}
 }
 
+// Every name protects itself, whatever characters it holds, and only "*"
+// and "?" are wildcards.
+func TestPatternSyntax(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"db*", "db/primary", true},
+		{"db/*", "db/primary", true},
+		{"db[1]", "db[1]", true},
+		{"db[1]", "db1", false},
+		{`web\x`, `web\x`, true},
+		{`web\x`, "webx", false},
+		{"db-[", "db-[", true},
+		{"*", "anything/at all", true},
+		{"a?c", "abc", true},
+		{"a?c", "ac", false},
+		{"a*b*c", "a/x/b/y/c", true},
+		{"a*b*c", "a/x/b/y/d", false},
+		{"Ünïcode-*", "ünïcode-1", true},
+		{"*?", "", false},
+		{"db*", "mydb-1", false},
+	}
+	for _, tt := range tests {
+		g, err := New([]string{tt.pattern}, nil)
+		if err != nil {
+			t.Fatalf("New(%q): %v", tt.pattern, err)
+		}
+		if _, got := g.Protected(cloud.Server{Name: tt.name}); got != tt.want {
+			t.Errorf("pattern %q protects %q = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+}
+
+// A literal name always matches itself.
+func FuzzLiteralProtectsItself(f *testing.F) {
+	for _, s := range []string{"db/primary", "db[1]", `web\x`, "a*b", "?", "[", "prod-web"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		g, err := New([]string{name}, nil)
+		if err != nil {
+			return // control characters are refused at start
+		}
+		if strings.TrimSpace(name) == "" {
+			return
+		}
+		if _, ok := g.Protected(cloud.Server{Name: name}); !ok {
+			t.Fatalf("pattern %q does not protect the server named %q", name, name)
+		}
+	})
+}
+
 func TestBadPattern(t *testing.T) {
-	if _, err := New([]string{"db-["}, nil); err == nil {
-		t.Fatal("a malformed glob was accepted")
+	_, err := New([]string{"db-\x00"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "IONOS_MCP_PROTECT") || !strings.Contains(err.Error(), "control character") {
+		t.Fatalf("a pattern with a control character: err = %v", err)
 	}
 }

@@ -71,11 +71,14 @@ func (a *authenticator) wrap(next http.Handler) http.Handler {
 func (a *authenticator) authenticate(r *http.Request) (*auth.TokenInfo, int, string) {
 	tok, ok := bearer(r)
 	if !ok {
-		return nil, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>"
+		if a.mode == AuthPassthrough {
+			return nil, http.StatusUnauthorized, "missing bearer token: this server acts with each caller's own IONOS token; send your IONOS token as Authorization: Bearer <token>"
+		}
+		return nil, http.StatusUnauthorized, "missing bearer token: send the endpoint's token (IONOS_MCP_HTTP_TOKEN of this server) as Authorization: Bearer <token>"
 	}
 	if a.mode == AuthToken {
 		if !constantTimeEqual(tok, a.endpointToken) {
-			return nil, http.StatusUnauthorized, "invalid bearer token"
+			return nil, http.StatusUnauthorized, "invalid bearer token: send the endpoint's token (IONOS_MCP_HTTP_TOKEN of this server) as Authorization: Bearer <token>"
 		}
 		return &auth.TokenInfo{UserID: "endpoint-" + fingerprint(tok), Expiration: time.Now().Add(time.Hour),
 			Extra: map[string]any{clientKey: a.s.shared}}, 0, ""
@@ -110,7 +113,8 @@ var errBusy = errors.New("verification rate exceeded")
 
 func (a *authenticator) verdict(v verdict, fp string) (*auth.TokenInfo, int, string) {
 	if v.client == nil {
-		return nil, http.StatusUnauthorized, "the IONOS API rejected this token: it is missing, expired or revoked"
+		return nil, http.StatusUnauthorized, "the IONOS API rejected this bearer token: it is expired, revoked or not an IONOS token. " +
+			"Sign in again, or send a valid IONOS token as Authorization: Bearer <token> (create one in the Data Center Designer under Management > Token Manager)"
 	}
 	return &auth.TokenInfo{UserID: "ionos-" + fp, Expiration: v.until, Extra: map[string]any{clientKey: v.client}}, 0, ""
 }

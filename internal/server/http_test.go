@@ -286,8 +286,8 @@ func TestHTTPControls(t *testing.T) {
 			}{
 				{"stop_server", map[string]any{"server": "db-1"}, "protected by the operator"},
 				{"reboot_server", map[string]any{"server": "db-1", "datacenter": "production"}, "protected by the operator"},
-				{"stop_server", map[string]any{"server": "web-1", "datacenter": "staging"}, "not available here"},
-				{"list_servers", map[string]any{"datacenter": "staging"}, "not available here"},
+				{"stop_server", map[string]any{"server": "web-1", "datacenter": "staging"}, `no data center named "staging"`},
+				{"list_servers", map[string]any{"datacenter": "staging"}, `no data center named "staging"`},
 			} {
 				if _, msg := callTool(t, cs, call.tool, call.args); !strings.Contains(msg, call.want) {
 					t.Errorf("%s %v: %q, want %q", call.tool, call.args, msg, call.want)

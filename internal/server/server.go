@@ -131,6 +131,7 @@ func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 		SchemaCache:  s.cache,
 	})
 	srv.AddReceivingMiddleware(toolsOnly)
+	srv.AddReceivingMiddleware(s.callLog)
 	var rec audit.Recorder
 	if s.audit != nil {
 		rec = s.audit
@@ -146,6 +147,7 @@ func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 		WaitTimeout: s.cfg.WaitTimeout,
 		Cursors:     s.cursors,
 		TextJSON:    s.cfg.TextJSON,
+		Creds:       tools.CredsOf(s.cfg),
 	})
 	if err != nil {
 		return nil, err
@@ -201,8 +203,9 @@ func (s *Server) sharedClient(context.Context, *mcp.CallToolRequest) (*cloud.Cli
 	return s.Client()
 }
 
-// RunStdio serves one MCP session over stdin and stdout until the client
-// goes away or ctx ends.
+// RunStdio serves one MCP session over stdin and stdout (or t) until the
+// client goes away or ctx ends. At the end of input it answers what it
+// read before it returns (see StdioTransport).
 func (s *Server) RunStdio(ctx context.Context, t mcp.Transport) error {
 	if s.shared == nil {
 		s.log.Warn("no IONOS credentials: tools will answer with instructions to set IONOS_TOKEN")
@@ -212,7 +215,7 @@ func (s *Server) RunStdio(ctx context.Context, t mcp.Transport) error {
 		return err
 	}
 	if t == nil {
-		t = &mcp.StdioTransport{}
+		t = s.StdioTransport(nil, nil)
 	}
 	if err := srv.Run(ctx, t); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("serving MCP over stdio: %w", err)

@@ -14,7 +14,7 @@ import (
 // ListDatacentersInput is the input of list_datacenters.
 type ListDatacentersInput struct {
 	Depth  *int   `json:"depth,omitempty" jsonschema:"0-10: also return each data center as the API's full object at this depth (large; omit for the summary)"`
-	Limit  int    `json:"limit,omitempty" jsonschema:"max data centers to return, 1-1000 (default 100)"`
+	Limit  *int   `json:"limit,omitempty" jsonschema:"max data centers to return, 1-1000 (default 100)"`
 	Cursor string `json:"cursor,omitempty" jsonschema:"next from the previous page, passed back unchanged with the same depth"`
 	Offset int    `json:"offset,omitempty" jsonschema:"skip this many; cursor continues a walk instead"`
 }
@@ -48,7 +48,7 @@ func (t *toolset) listDatacenters(ctx context.Context, req *mcp.CallToolRequest,
 	if err := checkPaging(in.Offset, in.Cursor); err != nil {
 		return nil, none, err
 	}
-	limit, err := pageLimit(in.Limit)
+	limit, err := pageLimit(in.Limit, defaultPageLimit, maxPageLimit)
 	if err != nil {
 		return nil, none, err
 	}
@@ -76,7 +76,7 @@ func (t *toolset) listDatacenters(ctx context.Context, req *mcp.CallToolRequest,
 	if in.Cursor != "" {
 		start = resumeAt(dcs, datacenterID, cur, walkID == cur.Walk && walkID != rawWalk)
 	}
-	out := ListDatacentersOutput{Total: len(dcs), Offset: min(start, len(dcs)), Note: note}
+	out := ListDatacentersOutput{Total: len(dcs), Offset: min(start, len(dcs)), Note: joinNotes(note, t.noneAllowedNote(len(dcs)))}
 	var end int
 	if raws != nil {
 		out.Raw, end = window(raws, start, limit, maxResultBytes, rawBytes)
@@ -133,15 +133,38 @@ const (
 	maxPageLimit     = 1000
 )
 
-// pageLimit validates limit and applies the default.
-func pageLimit(limit int) (int, error) {
-	if limit < 0 || limit > maxPageLimit {
-		return 0, fmt.Errorf("limit %d is out of range: use 1 to %d", limit, maxPageLimit)
+// pageLimit validates limit and applies the default def when it is left
+// out. A limit of 0 asks for pages of nothing, so it is refused like any
+// other number outside 1 to max rather than read as "the default".
+func pageLimit(limit *int, def, max int) (int, error) {
+	if limit == nil {
+		return def, nil
 	}
-	if limit == 0 {
-		limit = defaultPageLimit
+	if *limit < 1 || *limit > max {
+		return 0, fmt.Errorf("limit %d is out of range: use 1 to %d, or omit it for %d", *limit, max, def)
 	}
-	return limit, nil
+	return *limit, nil
+}
+
+// noneAllowedNote explains an empty listing under a data-center
+// allow-list: the listing alone would look like an empty account.
+func (t *toolset) noneAllowedNote(listed int) string {
+	if listed > 0 || !t.Guard.Restricted() {
+		return ""
+	}
+	return "No data center is listed because IONOS_MCP_DATACENTERS, the operator's allow-list of data centers, matches none of this account's data centers " +
+		"(or the account has none). The operator can correct the names or ids in IONOS_MCP_DATACENTERS (or --datacenters), or unset it to see every data center."
+}
+
+// joinNotes joins the notes of a result that are not empty.
+func joinNotes(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
 }
 
 // maxResultBytes bounds the items of one list result (about 16k tokens),

@@ -241,3 +241,27 @@ func (m *memAudit) last(t *testing.T) audit.Event {
 	}
 	return m.events[len(m.events)-1]
 }
+
+// elicitOptions is a client whose user answers confirmations with h.
+func elicitOptions(h func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error)) *mcp.ClientOptions {
+	return &mcp.ClientOptions{ElicitationHandler: h}
+}
+
+// want checks the audit events, as (confirmation, status) pairs in order.
+func (m *memAudit) want(t *testing.T, want [][2]string) {
+	t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	got := make([][2]string, len(m.events))
+	for i, ev := range m.events {
+		got[i] = [2]string{ev.Confirmation, ev.Status}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("audit events %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("audit events %v, want %v", got, want)
+		}
+	}
+}

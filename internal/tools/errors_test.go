@@ -37,7 +37,7 @@ func TestErrorsTellWhatToDo(t *testing.T) {
 		{"missing token", func(*sim.Server) cloud.Config { return cloud.Config{} },
 			[]string{"IONOS_TOKEN", "Token Manager"}},
 		{"wrong token", func(s *sim.Server) cloud.Config { return cloud.Config{Token: "wrong", APIURL: s.URL} },
-			[]string{"401", "missing, expired or revoked", "Token Manager", "IONOS_TOKEN"}},
+			[]string{"401", "IONOS_TOKEN is expired, revoked or mistyped", "Token Manager", "restart the client"}},
 		{"unreachable API", func(*sim.Server) cloud.Config { return cloud.Config{Token: "t", APIURL: closed} },
 			[]string{"cannot reach the IONOS API", "IONOS_API_URL"}},
 		{"bad API URL", func(*sim.Server) cloud.Config { return cloud.Config{Token: "t", APIURL: "ftp://x"} },
@@ -69,6 +69,74 @@ func TestErrorsTellWhatToDo(t *testing.T) {
 		})
 	}
 }
+
+// A rejection names the credentials actually in use and the fix that works
+// where the tools run: basic auth is not told about a token it never set,
+// a pass-through caller is told to send another token, not to configure
+// the server, and the command line is told to run the command again.
+func TestCredentialErrorsNameSourceAndFix(t *testing.T) {
+	const user, pass = "ops@example.com", "right-password"
+	tests := []struct {
+		name   string
+		creds  tools.Creds
+		cfg    func(s *sim.Server) cloud.Config
+		want   []string
+		unwant []string
+	}{
+		{"basic auth, wrong password", tools.Creds{Source: tools.FromBasic},
+			func(s *sim.Server) cloud.Config {
+				return cloud.Config{Username: user, Password: "wrong-password", APIURL: s.URL}
+			},
+			[]string{"401", "IONOS_USERNAME and IONOS_PASSWORD is wrong", "two-factor", "restart the client"},
+			[]string{"the token in IONOS_TOKEN", wrongPassword}},
+		{"pass-through token revoked", tools.Creds{Source: tools.FromCaller, Front: tools.FrontHosted},
+			func(s *sim.Server) cloud.Config { return cloud.Config{Token: "revoked", APIURL: s.URL} },
+			[]string{"401", "Authorization header", "Sign in again", "Authorization: Bearer", "nothing needs to change on it"},
+			[]string{"IONOS_TOKEN", "restart"}},
+		{"token, command line", tools.Creds{Front: tools.FrontCLI},
+			func(s *sim.Server) cloud.Config { return cloud.Config{Token: "wrong", APIURL: s.URL} },
+			[]string{"401", "IONOS_TOKEN is expired", "then run the command again"},
+			[]string{"MCP client", "restart"}},
+		{"token, hosted server", tools.Creds{Front: tools.FrontHosted},
+			func(s *sim.Server) cloud.Config { return cloud.Config{Token: "wrong", APIURL: s.URL} },
+			[]string{"401", "IONOS_TOKEN is expired", "in the environment of the ionos-mcp server, then restart it"},
+			[]string{"MCP client"}},
+		{"no credentials, command line", tools.Creds{Front: tools.FrontCLI},
+			func(*sim.Server) cloud.Config { return cloud.Config{} },
+			[]string{"no IONOS credentials: set IONOS_TOKEN", "then run the command again"},
+			[]string{"MCP client", "restart"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, withSim(func(o *sim.Options) { o.Username, o.Password = user, pass }))
+			e2 := newEnv(t, clientFor(t, tt.cfg(e.sim)), withTools(func(o *tools.Options) { o.Creds = tt.creds }))
+			cs := e2.session(eras[0], nil)
+			for tool, args := range map[string]map[string]any{
+				"list_datacenters": nil,
+				"list_servers":     nil,
+				"get_server":       {"server": "etl-1"},
+				"stop_server":      {"server": "etl-1"},
+			} {
+				msg := mustFail(t, cs, tool, args)
+				for _, w := range tt.want {
+					if !strings.Contains(msg, w) {
+						t.Errorf("%s: error %q lacks %q", tool, msg, w)
+					}
+				}
+				for _, w := range tt.unwant {
+					if strings.Contains(msg, w) {
+						t.Errorf("%s: error %q says %q", tool, msg, w)
+					}
+				}
+			}
+			if e.writes() != 0 {
+				t.Fatalf("%d writes", e.writes())
+			}
+		})
+	}
+}
+
+const wrongPassword = "wrong-password"
 
 func TestRateLimitedSaysWhenToRetry(t *testing.T) {
 	// The Retry-After of 7 s does not fit the 2 s deadline: the answer is

@@ -21,7 +21,7 @@ type ListServersInput struct {
 	VMState    string            `json:"vm_state,omitempty" jsonschema:"only servers in this vmState: RUNNING, SHUTOFF, SUSPENDED, PAUSED, SHUTDOWN, CRASHED, BLOCKED or NOSTATE"`
 	Name       string            `json:"name,omitempty" jsonschema:"only servers whose name contains this text (any case)"`
 	Filter     map[string]string `json:"filter,omitempty" jsonschema:"only servers whose property contains the value (any case); properties: type, state, cores, ram, cpuFamily, availabilityZone"`
-	Limit      int               `json:"limit,omitempty" jsonschema:"max servers per page, 1-1000 (default 500)"`
+	Limit      *int              `json:"limit,omitempty" jsonschema:"max servers per page, 1-1000 (default 500)"`
 	Cursor     string            `json:"cursor,omitempty" jsonschema:"next from the previous page, passed back unchanged with the same filters"`
 	Offset     int               `json:"offset,omitempty" jsonschema:"skip this many matching servers; cursor is cheaper for walking pages"`
 }
@@ -104,13 +104,13 @@ func (t *toolset) listServers(ctx context.Context, req *mcp.CallToolRequest, in 
 	if in.Cursor != "" {
 		start = resumeAt(matched, serverID, cur, walkID == cur.Walk)
 	}
-	page, end := window(matched, start, in.Limit, maxServerBytes, serverBytes)
+	page, end := window(matched, start, *in.Limit, maxServerBytes, serverBytes)
 	out := ListServersOutput{
 		Datacenters:     groupPage(inv.Datacenters, matched, page, start == 0),
 		DatacenterTotal: len(inv.Datacenters),
 		Total:           len(matched),
 		Offset:          min(start, len(matched)),
-		Note:            note,
+		Note:            joinNotes(note, t.noneAllowedNote(len(inv.Datacenters))),
 	}
 	if end < len(matched) {
 		out.Next = t.nextCursor(caller, inv, walkID, f, end, matched)
@@ -125,12 +125,11 @@ func (t *toolset) checkListServers(in *ListServersInput) (serverFilter, error) {
 	if err := checkPaging(in.Offset, in.Cursor); err != nil {
 		return none, err
 	}
-	if in.Limit < 0 || in.Limit > maxPageServers {
-		return none, fmt.Errorf("limit %d is out of range: use 1 to %d, or omit it for %d", in.Limit, maxPageServers, defaultServerPage)
+	limit, err := pageLimit(in.Limit, defaultServerPage, maxPageServers)
+	if err != nil {
+		return none, err
 	}
-	if in.Limit == 0 {
-		in.Limit = defaultServerPage
-	}
+	in.Limit = &limit
 	if in.Datacenter != "" {
 		if err := t.checkDatacenterRef(in.Datacenter); err != nil {
 			return none, err

@@ -158,6 +158,13 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 	if err := pc.spec.action.Check(s); err != nil {
 		return nil, PowerOutput{}, explain(err)
 	}
+	// The same action already pending is followed, not sent again; nothing
+	// new is sent, so nobody needs to be asked.
+	if s.Busy() {
+		if joined, res, out, err := t.joinPending(ctx, req, c, pc, s, out); joined {
+			return res, out, err
+		}
+	}
 	// A token, when given, is checked before anything else is said, so that
 	// a replayed or foreign token is always reported as such.
 	if pc.spec.action.AlreadyDone(s) && pc.token == "" {
@@ -185,6 +192,34 @@ func noChange(out PowerOutput, s cloud.Server) PowerOutput {
 	out.Status = statusNoChange
 	out.Message = fmt.Sprintf("Server %q is already %s; nothing was sent to the API.", s.Name, s.VMState)
 	return out
+}
+
+// joinPending finds a request for the same action on a busy server. When
+// there is one, the call follows it instead of sending a second action; when
+// the request list cannot be read, nothing is sent either, since a second
+// reboot or stop is worse than a retry in a moment.
+func (t *toolset) joinPending(ctx context.Context, req *mcp.CallToolRequest, c *cloud.Client, pc *powerCall, s cloud.Server, out PowerOutput) (bool, *mcp.CallToolResult, PowerOutput, error) {
+	pending, found, err := c.PendingAction(ctx, s, pc.spec.action)
+	if err != nil {
+		return true, nil, PowerOutput{}, fmt.Errorf("server %q is BUSY with a pending request, and the request list could not be read to tell whether it is already a %s (%v). Nothing was sent. Call %s again in a moment",
+			s.Name, pc.spec.action, explain(err), pc.spec.name)
+	}
+	if !found {
+		return false, nil, out, nil
+	}
+	id := pending.RequestID
+	pc.ev.Confirmation, pc.ev.RequestID = "not-required (already pending)", id
+	out.RequestID = id
+	if pc.Wait != nil && !*pc.Wait {
+		out.Status = pending.Status
+		out.Message = fmt.Sprintf("A %s of %q is already pending as request %s; no second one was sent. Follow it with get_request_status.", pc.spec.action, s.Name, id)
+		return true, nil, out, nil
+	}
+	res, out, err := t.waitFor(ctx, req, c, pc, s, out)
+	if err == nil {
+		out.Message = fmt.Sprintf("A %s of %q was already pending as request %s, so no second one was sent; this call followed it. %s", pc.spec.action, s.Name, id, out.Message)
+	}
+	return true, res, out, err
 }
 
 // send performs the action and, unless told not to, waits for its end.
@@ -261,7 +296,9 @@ func (t *toolset) waitFor(ctx context.Context, req *mcp.CallToolRequest, c *clou
 		return nil, out, nil
 	}
 	if st.Status == cloud.StatusFailed {
-		if fresh, _, gerr := c.GetServer(context.WithoutCancel(ctx), cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, 0); gerr == nil {
+		// Read within the call's deadline: a rate-limited API would make
+		// this read wait out a Retry-After far beyond it.
+		if fresh, _, gerr := c.GetServer(ctx, cloud.Datacenter{ID: s.DatacenterID, Name: s.DatacenterName}, s.ID, 0); gerr == nil {
 			out.Server = &fresh
 		}
 		out.Message = fmt.Sprintf("The IONOS API reports request %s FAILED: %s. The server was not %s.", out.RequestID, orText(st.Message, "no reason given"), pc.spec.action.PastTense())
@@ -344,9 +381,9 @@ func (t *toolset) record(ev audit.Event, res *mcp.CallToolResult, out PowerOutpu
 
 func isRefusal(err error) bool {
 	var wa *cloud.WrongActionError
-	var oos *cloud.OutOfScopeError
+	var nf *cloud.NotFoundError
 	var r *refusal
-	return errors.As(err, &wa) || errors.As(err, &oos) || errors.As(err, &r)
+	return errors.As(err, &wa) || (errors.As(err, &nf) && nf.Hidden) || errors.As(err, &r)
 }
 
 func orText(s, def string) string {

@@ -360,3 +360,64 @@ func TestReadOnlyRegistersNoWrites(t *testing.T) {
 		t.Fatalf("stop_server in read-only mode: err %v, writes %d", err, e.writes())
 	}
 }
+
+// A power action that is already pending on the server is followed, not
+// sent a second time, whatever the tool and its wait.
+func TestPendingActionNotSentTwice(t *testing.T) {
+	cases := []struct {
+		tool, server string
+		args         map[string]any
+	}{
+		{"start_server", "build-runner", nil},
+		{"reboot_server", "db-1", nil},
+		{"stop_server", "etl-1", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.tool, func(t *testing.T) {
+			clock := sim.NewManualClock(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
+			e := newEnv(t, withSim(func(o *sim.Options) { o.Clock = clock; o.Timing = sim.Timing{} }))
+			asked := 0
+			cs := e.session(eras[0], &mcp.ClientOptions{ElicitationHandler: func(ctx context.Context, r *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+				asked++
+				return accept(ctx, r)
+			}})
+			args := map[string]any{"server": tc.server, "wait": false}
+			var first, second tools.PowerOutput
+			mustCall(t, cs, tc.tool, args, &first)
+			if !cloud.IsUUID(first.RequestID) || e.writes() != 1 {
+				t.Fatalf("first call = %+v, %d writes", first, e.writes())
+			}
+			mustCall(t, cs, tc.tool, args, &second)
+			if e.writes() != 1 {
+				t.Fatalf("second call sent another action: %d writes", e.writes())
+			}
+			if second.RequestID != first.RequestID || second.Status != "QUEUED" || !strings.Contains(second.Message, "already pending") {
+				t.Fatalf("second call = %+v, want the pending request %s", second, first.RequestID)
+			}
+			// Waiting on the pending one follows it to its end.
+			var third tools.PowerOutput
+			args["wait"], args["timeout_seconds"] = true, 1
+			mustCall(t, cs, tc.tool, args, &third)
+			if e.writes() != 1 || third.RequestID != first.RequestID {
+				t.Fatalf("waiting call = %+v, %d writes", third, e.writes())
+			}
+			if want := map[bool]int{true: 1, false: 0}[tc.tool != "start_server"]; asked != want {
+				t.Fatalf("the user was asked %d times, want %d (only for the one action sent)", asked, want)
+			}
+		})
+	}
+}
+
+// A different action on a busy server is still sent: it queues behind.
+func TestPendingOtherActionStillSent(t *testing.T) {
+	clock := sim.NewManualClock(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
+	e := newEnv(t, withSim(func(o *sim.Options) { o.Clock = clock; o.Timing = sim.Timing{} }),
+		withTools(func(o *tools.Options) { o.Confirm = confirm.None }))
+	cs := e.session(eras[0], nil)
+	var out tools.PowerOutput
+	mustCall(t, cs, "reboot_server", map[string]any{"server": "db-1", "wait": false}, &out)
+	mustCall(t, cs, "stop_server", map[string]any{"server": "db-1", "wait": false}, &out)
+	if e.writes() != 2 {
+		t.Fatalf("%d writes, want the reboot and the stop", e.writes())
+	}
+}

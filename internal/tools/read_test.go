@@ -143,8 +143,12 @@ func TestListServersOffset(t *testing.T) {
 		offset, limit, page int
 		next                bool
 	}{{0, 5, 5, true}, {10, 5, 3, false}, {50, 0, 0, false}} {
+		args := map[string]any{"offset": tt.offset}
+		if tt.limit > 0 {
+			args["limit"] = tt.limit
+		}
 		var out tools.ListServersOutput
-		mustCall(t, cs, "list_servers", map[string]any{"offset": tt.offset, "limit": tt.limit}, &out)
+		mustCall(t, cs, "list_servers", args, &out)
 		if countServers(out) != tt.page || (out.Next != "") != tt.next || out.Total != 13 {
 			t.Errorf("offset %d limit %d: %d servers, next %q; want %d, %v", tt.offset, tt.limit, countServers(out), out.Next, tt.page, tt.next)
 		}
@@ -245,6 +249,9 @@ func TestBadInput(t *testing.T) {
 		{"get_server", map[string]any{"server": "etl-1", "bogus": 1}, "unexpected additional properties"},
 		{"list_servers", map[string]any{"limit": 5000}, "limit 5000 is out of range"},
 		{"list_servers", map[string]any{"limit": -1}, "limit -1 is out of range: use 1 to 1000"},
+		{"list_servers", map[string]any{"limit": 0}, "limit 0 is out of range: use 1 to 1000, or omit it for 500"},
+		{"list_datacenters", map[string]any{"limit": 0}, "limit 0 is out of range: use 1 to 1000, or omit it for 100"},
+		{"list_datacenters", map[string]any{"limit": -1}, "limit -1 is out of range: use 1 to 1000, or omit it for 100"},
 		{"list_servers", map[string]any{"offset": -1}, "offset -1 is negative"},
 		{"list_servers", map[string]any{"vm_state": "ON"}, `vm_state "ON" is not a vmState: use one of NOSTATE, RUNNING`},
 		{"list_servers", map[string]any{"filter": map[string]any{"colour": "red"}}, `filter on "colour": servers have no such property here; use one of availabilityZone, cores`},

@@ -107,7 +107,7 @@ func (t *toolset) checkDatacenterRef(ref string) error {
 		return err
 	}
 	if t.Guard.DatacenterRefDenied(ref) {
-		return &cloud.OutOfScopeError{Ref: ref}
+		return cloud.HiddenDatacenter(ref)
 	}
 	return nil
 }

@@ -10,12 +10,14 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/audit"
@@ -45,6 +47,9 @@ type Options struct {
 	// TextJSON makes the text content of list_servers the JSON of its
 	// structuredContent instead of the compact lines (IONOS_MCP_TEXT=json).
 	TextJSON bool
+	// Creds says where the credentials come from and who runs the tools,
+	// so that errors name the right fix (see CredsOf).
+	Creds Creds
 
 	// WaitTimeout is the default bound of a write's wait (timeout_seconds). Default 40s.
 	WaitTimeout time.Duration
@@ -98,6 +103,7 @@ func Register(srv *mcp.Server, o Options) error {
 	add(srv, t, getServerTool, t.getServer)
 	add(srv, t, getRequestStatusTool, t.getRequestStatus)
 	if o.ReadOnly {
+		srv.AddReceivingMiddleware(t.refuseWrites)
 		return nil
 	}
 	for _, p := range powerTools {
@@ -123,8 +129,53 @@ func add[In, Out any](srv *mcp.Server, t *toolset, def *mcp.Tool, h mcp.ToolHand
 				res, out, err = nil, zero, fmt.Errorf("internal error in %s; nothing more is known here and the server log has the details. Reads are safe to retry; for a power action, check the server's state with get_server before retrying", tool.Name)
 			}
 		}()
-		return h(ctx, req, in)
+		res, out, err = h(ctx, req, in)
+		var ce *credentialsError
+		if errors.As(err, &ce) {
+			ce.creds = t.Creds
+		}
+		return res, out, err
 	})
+}
+
+// refuseWrites answers a call of a write tool in read-only mode. The tool
+// is not registered, and the SDK would call it an unknown tool: the caller
+// is told instead that the operator turned writes off, and how to turn
+// them on. It stays a protocol error with the SDK's code for an unknown
+// tool, as a call of a tool that tools/list does not offer is. The refusal
+// is audited like any refused write.
+func (t *toolset) refuseWrites(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, r mcp.Request) (mcp.Result, error) {
+		req, ok := r.(*mcp.CallToolRequest)
+		if method != "tools/call" || !ok || req.Params == nil || !isWriteTool(req.Params.Name) {
+			return next(ctx, method, r)
+		}
+		name := req.Params.Name
+		msg := fmt.Sprintf("%s is not available: this server runs in read-only mode (IONOS_MCP_READ_ONLY or --read-only), which offers only the read tools. "+
+			"Nothing was sent to the API. To power servers on and off, remove --read-only and unset IONOS_MCP_READ_ONLY (or set it to false)%s", name, t.Creds.apply())
+		if t.Audit != nil {
+			var args struct {
+				Server string `json:"server"`
+			}
+			_ = json.Unmarshal(req.Params.Arguments, &args) // the server as named, if the arguments say
+			ev := audit.Event{Time: time.Now().UTC(), Tool: name, ServerRef: truncate(args.Server, 255), Caller: callerOf(req), Client: clientOf(req),
+				Confirmation: "none", Status: "REFUSED", Error: msg}
+			if err := t.Audit.Record(ev); err != nil {
+				t.log.Error("audit log write failed", "err", err)
+			}
+		}
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: msg}
+	}
+}
+
+// isWriteTool reports whether name is one of the write tools.
+func isWriteTool(name string) bool {
+	for _, p := range powerTools {
+		if p.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *toolset) client(ctx context.Context, req *mcp.CallToolRequest) (*cloud.Client, error) {

@@ -30,7 +30,7 @@ const basePath = "/cloudapi/v6"
 func Parse(raw string) (*url.URL, error) {
 	u, err := parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("IONOS_API_URL %q: %w", redactUserinfo(raw), err)
+		return nil, fmt.Errorf("IONOS_API_URL %q: %w", Redact(raw), err)
 	}
 	return u, nil
 }
@@ -49,8 +49,11 @@ func parse(raw string) (*url.URL, error) {
 	if !strings.Contains(s, "://") {
 		s = "https://" + s
 	}
-	if redactUserinfo(s) != s { // before url.Parse, whose errors may quote a piece of it
+	if hasUserinfo(s) { // before url.Parse, whose errors may quote a piece of it
 		return nil, errors.New("credentials in the URL are not allowed; use IONOS_TOKEN")
+	}
+	if strings.ContainsAny(s, "?#") { // before url.Parse too: a query may hold a secret
+		return nil, errors.New("must not contain a query or fragment")
 	}
 	u, err := url.Parse(s)
 	if err != nil {
@@ -65,9 +68,6 @@ func parse(raw string) (*url.URL, error) {
 	if u.Host == "" || u.Hostname() == "" {
 		return nil, errors.New("no host")
 	}
-	if u.RawQuery != "" || u.ForceQuery || strings.Contains(s, "#") {
-		return nil, errors.New("must not contain a query or fragment")
-	}
 	host, err := canonicalHost(u.Host)
 	if err != nil {
 		return nil, err
@@ -79,21 +79,42 @@ func parse(raw string) (*url.URL, error) {
 	return p.withHost(u.Scheme, host), nil
 }
 
-// redactUserinfo hides what stands before an "@" in the authority of a
-// URL, so that a password put there never reaches an error message.
-func redactUserinfo(raw string) string {
-	rest, scheme := raw, ""
+// Redact returns what of an API URL may be shown: its scheme, host and
+// path. What stands before an "@" in the authority (credentials), the
+// query and the fragment are dropped, as any of them may hold a secret. It
+// works on text that does not parse as a URL as well, since such text
+// ends up in error messages too.
+func Redact(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	scheme, rest := splitScheme(raw)
+	if at := strings.LastIndexByte(authority(rest), '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + rest
+}
+
+// hasUserinfo reports whether an "@" stands in the authority of a URL.
+func hasUserinfo(raw string) bool {
+	_, rest := splitScheme(raw)
+	return strings.Contains(authority(rest), "@")
+}
+
+// splitScheme cuts raw after its "://", if any.
+func splitScheme(raw string) (scheme, rest string) {
 	if i := strings.Index(raw, "://"); i >= 0 {
-		scheme, rest = raw[:i+3], raw[i+3:]
+		return raw[:i+3], raw[i+3:]
 	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
+	return "", raw
+}
+
+// authority is the start of rest up to its path, query or fragment.
+func authority(rest string) string {
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		return rest[:end]
 	}
-	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-		return scheme + "…@" + rest[at+1:]
-	}
-	return raw
+	return rest
 }
 
 // canonicalHost checks a URL's host[:port] and returns it in lower case:

@@ -188,6 +188,7 @@ type StatusTarget struct {
 type Target struct {
 	ID   String `json:"id"`
 	Type String `json:"type"`
+	Href String `json:"href"`
 }
 
 // UnmarshalJSON reads an object; anything else reads as no metadata.

@@ -63,6 +63,7 @@ func (rt retrying) RoundTrip(r *http.Request) (*http.Response, error) {
 		if err := Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
+		countRetry(ctx)
 	}
 }
 
