@@ -2,13 +2,9 @@ package cloud
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
-	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
 )
 
 // pendingWindow bounds how far back a pending action is looked for. A power
@@ -46,18 +42,9 @@ func (c *Client) PendingAction(ctx context.Context, s Server, a Action) (st Requ
 	}
 	path := fmt.Sprintf("/datacenters/%s/servers/%s/%s", s.DatacenterID, s.ID, a)
 	after := time.Now().Add(-pendingWindow).UTC().Format("2006-01-02 15:04:05")
-	ctx, cancel := c.call(ctx)
-	defer cancel()
-	_, resp, err := c.api.RequestsApi.RequestsGet(ctx).Depth(2).FilterMethod("POST").FilterUrl(path).
-		FilterCreatedAfter(after).Limit(20).Pretty(false).Execute()
-	if err := apierror.From("looking for a pending "+string(a)+" of server "+s.ID, resp, err); err != nil {
-		if _, ok := lenient.Decode[pendingRequests](resp, err); !ok {
-			return st, false, err
-		}
-	}
-	var col pendingRequests
-	if err := json.Unmarshal(resp.Payload, &col); err != nil {
-		return st, false, fmt.Errorf("looking for a pending %s of server %s: %w", a, s.ID, err)
+	col, err := postsTo[pendingRequests](ctx, c, "looking for a pending "+string(a)+" of server "+s.ID, path, after, 2, 20)
+	if err != nil {
+		return st, false, err
 	}
 	// The list is newest first; the filter is a "contains" match, so the
 	// URL's path (the API records the query too) must end with the action's.

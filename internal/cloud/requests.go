@@ -146,22 +146,31 @@ func cleanStatus(rs RequestStatus) RequestStatus {
 }
 
 // searchRequests reads the account's requests made by a POST to path and
-// created after createdAfter: the call behind reconcile.Find. The requests
-// are read from the raw answer with a lenient shape: one request of a kind
-// the SDK does not know must not hide ours.
+// created after createdAfter: the call behind reconcile.Find.
 func (c *Client) searchRequests(ctx context.Context, path, createdAfter string) (reconcile.Requests, error) {
+	return postsTo[reconcile.Requests](ctx, c, "searching the request list", path, createdAfter, 1, 100)
+}
+
+// postsTo reads the account's requests made by a POST to path and created
+// after createdAfter, at depth, into the shape T of GET /requests. The
+// requests are read from the raw answer: one request of a kind the SDK
+// does not know must not hide ours.
+func postsTo[T any](ctx context.Context, c *Client, op, path, createdAfter string, depth, limit int32) (T, error) {
+	var col T
 	ctx, cancel := c.call(ctx)
 	defer cancel()
-	_, resp, err := c.api.RequestsApi.RequestsGet(ctx).Depth(1).FilterMethod("POST").FilterUrl(path).
-		FilterCreatedAfter(createdAfter).Limit(100).Pretty(false).Execute()
-	if err := apierror.From("searching the request list", resp, err); err != nil {
-		if _, ok := lenient.Decode[reconcile.Requests](resp, err); !ok {
-			return reconcile.Requests{}, err
+	_, resp, err := c.api.RequestsApi.RequestsGet(ctx).Depth(depth).FilterMethod("POST").FilterUrl(path).
+		FilterCreatedAfter(createdAfter).Limit(limit).Pretty(false).Execute()
+	if err := apierror.From(op, resp, err); err != nil {
+		if _, ok := lenient.Decode[T](resp, err); !ok {
+			return col, err
 		}
 	}
-	var col reconcile.Requests
+	if resp == nil {
+		return col, fmt.Errorf("%s: no answer", op)
+	}
 	if err := json.Unmarshal(resp.Payload, &col); err != nil {
-		return reconcile.Requests{}, fmt.Errorf("searching the request list: %w", err)
+		return col, fmt.Errorf("%s: %w", op, err)
 	}
 	return col, nil
 }
