@@ -19,6 +19,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate/redistest"
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 )
 
@@ -187,4 +188,66 @@ func TestConfirmationAcrossReplicas(t *testing.T) {
 	if w := s.Stats().Writes; len(w) != 1 {
 		t.Fatalf("%d writes, want 1", len(w))
 	}
+}
+
+// Three replicas in separate processes share IONOS_MCP_CONFIRM_KEY and one
+// real Redis: the same confirmed reboot sent to all three at the same
+// instant runs exactly once, round after round.
+func TestConfirmationOnceAcrossThreeReplicasWithRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	// A generous API limit: this test is about grants, not pacing.
+	s, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: 0.0005}, RateLimit: sim.RateLimit{PerMinute: 600000, Burst: 10000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	env := []string{"IONOS_TOKEN=" + s.Token(), "IONOS_API_URL=" + s.URL, "IONOS_MCP_HTTP_TOKEN=" + endpointToken,
+		"IONOS_MCP_CONFIRM_KEY=" + confirmKey, "IONOS_MCP_CONFIRM=token", "IONOS_MCP_REDIS_URL=" + rs.URL}
+	var sessions []*mcp.ClientSession
+	for range 3 {
+		r := startReplica(t, env, "--rate-limit", "1000")
+		sessions = append(sessions, httpSession(t, r.url+"/mcp", endpointToken, "2025-11-25"))
+	}
+	const rounds = 50
+	for round := range rounds {
+		preview, msg := call(t, sessions[round%3], "reboot_server", map[string]any{"server": "etl-1"})
+		token, _ := preview["confirmationToken"].(string)
+		if token == "" {
+			t.Fatalf("round %d: no confirmation token: %v %s", round, preview, msg)
+		}
+		args := map[string]any{"server": "etl-1", "confirmation_token": token}
+		errs := make([]string, len(sessions))
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i, cs := range sessions {
+			wg.Go(func() {
+				<-start
+				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "reboot_server", Arguments: args})
+				switch {
+				case err != nil:
+					errs[i] = err.Error()
+				case res.IsError:
+					errs[i] = res.Content[0].(*mcp.TextContent).Text
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		ran := 0
+		for i, e := range errs {
+			switch {
+			case e == "":
+				ran++
+			case !strings.Contains(e, "already used") && !strings.Contains(e, "server changed"):
+				t.Fatalf("round %d, replica %d: refused for an unexpected reason: %s", round, i, e)
+			}
+		}
+		if ran != 1 {
+			t.Fatalf("round %d: the confirmed reboot ran on %d replicas, want exactly 1", round, ran)
+		}
+	}
+	if w := s.Stats().Writes; len(w) != rounds {
+		t.Fatalf("the simulator executed %d reboots in %d rounds, want %d", len(w), rounds, rounds)
+	}
+	t.Logf("%d rounds, 3 replicas, one Redis: %d reboots executed, 0 doubles", rounds, rounds)
 }

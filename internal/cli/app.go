@@ -104,6 +104,10 @@ func applyHTTPFlags(flags *pflag.FlagSet, h *httpFlags, c *config.HTTP) {
 	if flags.Changed("allowed-origins") {
 		c.AllowedOrigins = h.allowedOrigins
 	}
+	if flags.Changed("trusted-proxies") {
+		c.TrustedProxies = h.trustedProxies
+	}
+	h.applyOAuth(flags, c)
 }
 
 // logger writes structured logs to stderr: stdout is the MCP protocol in

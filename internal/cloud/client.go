@@ -2,6 +2,8 @@ package cloud
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log"
@@ -49,6 +51,10 @@ type Config struct {
 	// the others are left out of every list and refused by id.
 	Scope  func(Datacenter) bool
 	Logger *slog.Logger
+	// Budget, when set, is the API's rate budget shared with the other
+	// processes that use the same credentials (hosted replicas sharing
+	// Redis); nil = this client paces alone.
+	Budget transport.Budget
 }
 
 // ErrNoCredentials means neither a token nor a username and password were given.
@@ -148,9 +154,25 @@ func httpStack(cfg Config, base *url.URL, log *slog.Logger) *http.Client {
 	if backoff.Base <= 0 || backoff.Max <= 0 {
 		backoff = transport.DefaultBackoff
 	}
-	rt := transport.Retry(reconcile.TagWrites(transport.Limit(next)), backoff)
+	limited := transport.Limit(next)
+	if cfg.Budget != nil {
+		limited = transport.LimitShared(next, cfg.Budget, accountKey(cfg, base))
+	}
+	rt := transport.Retry(reconcile.TagWrites(limited), backoff)
 	rt = transport.GuardRedirects(transport.Log(rt, log), base)
 	return &http.Client{Transport: rt, Timeout: hc.Timeout, CheckRedirect: transport.CheckRedirect(base)}
+}
+
+// accountKey names the API budget of one set of credentials without
+// revealing them: every process with the same credentials on the same API
+// draws from the same budget.
+func accountKey(cfg Config, base *url.URL) string {
+	h := sha256.New()
+	for _, part := range []string{base.String(), cfg.Token, cfg.Username, cfg.Password, cfg.ContractNumber} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "api:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // newSDKClient configures sdk-go so that it never logs, never retries on its

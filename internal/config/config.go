@@ -4,6 +4,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,12 +52,26 @@ type Config struct {
 type HTTP struct {
 	Addr           string   // --http ADDR
 	Stateful       bool     // --stateful
-	Auth           string   // --auth: "token" (server-held IONOS credentials) or "passthrough"
+	Auth           string   // --auth: "token" (server-held IONOS credentials), "passthrough" or "oauth"
 	Token          string   // IONOS_MCP_HTTP_TOKEN: the endpoint's own bearer token
 	AllowedHosts   []string // IONOS_MCP_ALLOWED_HOSTS
 	AllowedOrigins []string // IONOS_MCP_ALLOWED_ORIGINS
+	TrustedProxies []string // IONOS_MCP_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
 	InsecureNoAuth bool     // --insecure-no-auth-on-public-interface
+	RedisURL       string   // IONOS_MCP_REDIS_URL: the Redis that replicas share spent confirmations and limits in (a secret: it may hold a password)
+
+	// --auth oauth: the endpoint is an OAuth 2.1 resource server.
+	OAuthIssuer     string // IONOS_MCP_OAUTH_ISSUER: the identity provider whose access tokens are accepted
+	OAuthAudience   string // IONOS_MCP_OAUTH_AUDIENCE: this endpoint's canonical URL, required in a token's aud
+	OAuthReadScope  string // IONOS_MCP_OAUTH_READ_SCOPE: grants the read tools
+	OAuthPowerScope string // IONOS_MCP_OAUTH_POWER_SCOPE: grants every tool (it implies the read scope)
 }
+
+// The default scope names of --auth oauth.
+const (
+	DefaultOAuthReadScope  = "ionos-mcp:read"
+	DefaultOAuthPowerScope = "ionos-mcp:power"
+)
 
 // Lookup reads one setting, reporting whether it is set.
 type Lookup func(key string) (string, bool)
@@ -114,6 +129,13 @@ func Load(get Lookup) (Config, error) {
 			Token:          s("IONOS_MCP_HTTP_TOKEN"),
 			AllowedHosts:   List(s("IONOS_MCP_ALLOWED_HOSTS")),
 			AllowedOrigins: List(s("IONOS_MCP_ALLOWED_ORIGINS")),
+			TrustedProxies: List(s("IONOS_MCP_TRUSTED_PROXIES")),
+			RedisURL:       s("IONOS_MCP_REDIS_URL"),
+
+			OAuthIssuer:     s("IONOS_MCP_OAUTH_ISSUER"),
+			OAuthAudience:   s("IONOS_MCP_OAUTH_AUDIENCE"),
+			OAuthReadScope:  cmp.Or(s("IONOS_MCP_OAUTH_READ_SCOPE"), DefaultOAuthReadScope),
+			OAuthPowerScope: cmp.Or(s("IONOS_MCP_OAUTH_POWER_SCOPE"), DefaultOAuthPowerScope),
 		},
 	}
 	var err error
@@ -208,6 +230,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("audit_log", c.AuditLog),
 		slog.String("http_addr", c.HTTP.Addr),
 		slog.String("http_auth", c.HTTP.Auth),
+		slog.Bool("redis_url_set", c.HTTP.RedisURL != ""),
+		slog.String("oauth_issuer", c.HTTP.OAuthIssuer),
+		slog.String("oauth_audience", c.HTTP.OAuthAudience),
 	)
 }
 

@@ -86,7 +86,7 @@ func TestEnvironmentRequiredFileMissing(t *testing.T) {
 
 // A Config in a log line or a format verb shows no secret.
 func TestNoSecretsInLogValue(t *testing.T) {
-	c := Config{Token: "s3cr3t-token", Password: "s3cr3t-pass", ConfirmKey: "s3cr3t-key-0123456", HTTP: HTTP{Token: "s3cr3t-http"},
+	c := Config{Token: "s3cr3t-token", Password: "s3cr3t-pass", ConfirmKey: "s3cr3t-key-0123456", HTTP: HTTP{Token: "s3cr3t-http", RedisURL: "redis://:s3cr3t-redis@redis:6379/0"},
 		APIURL: "https://user:s3cr3t-userinfo@api.example/cloudapi/v6?key=s3cr3t-query#s3cr3t-fragment"}
 	var b strings.Builder
 	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)

@@ -5,11 +5,14 @@
 // caller, while the server still has this etag, until this time. Any
 // replica holding the same key can verify it, and none needs to remember
 // it: once the action runs, the server's etag changes and the token no
-// longer matches. A per-process spent list also refuses a second use of the
-// same token in the short window before the etag moves.
+// longer matches. In the short window before the etag moves, a ledger of
+// spent tokens refuses a second use: in memory for one process, in Redis
+// when replicas share IONOS_MCP_REDIS_URL, so that a token runs at most
+// once whichever replicas it reaches.
 package confirm
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -18,9 +21,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 )
 
 // Policy says how a destructive action is confirmed.
@@ -82,6 +86,9 @@ var (
 	ErrCaller    = errors.New("the confirmation token was issued to another caller")
 	ErrStale     = errors.New("the server changed since the confirmation was given (the token was already used, or someone else acted on the server)")
 	ErrSpent     = errors.New("the confirmation token was already used")
+	// ErrLedger means the spent ledger could not be asked, so nobody can
+	// tell whether the token already ran: the action must not run.
+	ErrLedger = errors.New("cannot check that this confirmation is used only once")
 )
 
 const prefix = "imc1."
@@ -92,14 +99,18 @@ const prefix = "imc1."
 // characters that JSON escapes) is minted but never accepted.
 const maxTokenLen = 2048
 
+// Ledger remembers which tokens were spent. Claim reports true to exactly
+// one caller per key until ttl passes; sharedstate.Store is one.
+type Ledger interface {
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
 // Signer mints and verifies tokens. It is safe for concurrent use.
 type Signer struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
-
-	mu    sync.Mutex
-	spent map[string]time.Time // signature -> expiry
+	key    []byte
+	ttl    time.Duration
+	now    func() time.Time
+	ledger Ledger
 }
 
 // Option adjusts a Signer.
@@ -107,6 +118,10 @@ type Option func(*Signer)
 
 // WithClock replaces the clock, for tests.
 func WithClock(now func() time.Time) Option { return func(s *Signer) { s.now = now } }
+
+// WithLedger makes tokens spent in l, which replicas may share; the
+// default is a ledger in this process's memory.
+func WithLedger(l Ledger) Option { return func(s *Signer) { s.ledger = l } }
 
 // NewSigner derives the signing key from secret, which must be at least 16
 // bytes. Replicas that share the secret verify each other's tokens.
@@ -119,7 +134,7 @@ func NewSigner(secret []byte, ttl time.Duration, opts ...Option) (*Signer, error
 	}
 	mac := hmac.New(sha256.New, []byte("ionos-mcp confirmation key v1"))
 	mac.Write(secret)
-	s := &Signer{key: mac.Sum(nil), ttl: ttl, now: time.Now, spent: map[string]time.Time{}}
+	s := &Signer{key: mac.Sum(nil), ttl: ttl, now: time.Now, ledger: sharedstate.NewMemory()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -170,7 +185,7 @@ func validUTF8(c Claims) bool {
 // Verify checks that token is genuine, unexpired, and binds exactly want
 // (Expires in want is ignored).
 func (s *Signer) Verify(token string, want Claims) error {
-	got, sig, err := s.open(token)
+	got, _, err := s.open(token)
 	if err != nil {
 		return err
 	}
@@ -186,40 +201,28 @@ func (s *Signer) Verify(token string, want Claims) error {
 	case got.Etag != want.Etag:
 		return ErrStale
 	}
-	if s.isSpent(sig) {
-		return ErrSpent
-	}
 	return nil
 }
 
-// Spend marks a verified token as used in this process. It returns ErrSpent
-// when another call spent it first, so that two concurrent calls with one
-// token cannot both act.
-func (s *Signer) Spend(token string) error {
+// Spend marks a verified token as used in the ledger. It returns ErrSpent
+// to every call but the first, however many run at once and on whichever
+// replicas, so that one token acts once. When the ledger cannot be asked it
+// returns ErrLedger: the caller must not act.
+func (s *Signer) Spend(ctx context.Context, token string) error {
 	got, sig, err := s.open(token)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	for k, exp := range s.spent {
-		if now.After(exp) {
-			delete(s.spent, k)
-		}
+	// The claim outlives the token, so a spent token never comes back.
+	ttl := time.Unix(got.Expires, 0).Sub(s.now()) + time.Minute
+	first, err := s.ledger.Claim(ctx, "grant:"+sig, max(ttl, time.Minute))
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrLedger, err)
 	}
-	if _, dup := s.spent[sig]; dup {
+	if !first {
 		return ErrSpent
 	}
-	s.spent[sig] = time.Unix(got.Expires, 0).Add(time.Second)
 	return nil
-}
-
-func (s *Signer) isSpent(sig string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.spent[sig]
-	return ok
 }
 
 // open checks the signature and decodes the claims. It returns the

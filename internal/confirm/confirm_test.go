@@ -1,10 +1,13 @@
 package confirm
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 )
 
 func newTestSigner(t *testing.T, secret string) (*Signer, *time.Time) {
@@ -90,14 +93,11 @@ func TestSharedKeyAcrossReplicas(t *testing.T) {
 func TestSpendOnce(t *testing.T) {
 	s, _ := newTestSigner(t, "0123456789abcdef0123")
 	tok, _ := s.Mint(base)
-	if err := s.Spend(tok); err != nil {
+	if err := s.Spend(context.Background(), tok); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Spend(tok); !errors.Is(err, ErrSpent) {
+	if err := s.Spend(context.Background(), tok); !errors.Is(err, ErrSpent) {
 		t.Fatalf("second Spend = %v, want ErrSpent", err)
-	}
-	if err := s.Verify(tok, base); !errors.Is(err, ErrSpent) {
-		t.Fatalf("Verify after Spend = %v, want ErrSpent", err)
 	}
 }
 
@@ -116,5 +116,36 @@ func TestParsePolicy(t *testing.T) {
 	}
 	if _, err := ParsePolicy("yes"); err == nil {
 		t.Error("ParsePolicy(yes) accepted")
+	}
+}
+
+// Replicas that share a ledger refuse a token that any of them spent.
+func TestSharedLedgerSpendsOnceAcrossSigners(t *testing.T) {
+	ledger := sharedstate.NewMemory()
+	secret := []byte("0123456789abcdef0123")
+	a, _ := NewSigner(secret, time.Minute, WithLedger(ledger))
+	b, _ := NewSigner(secret, time.Minute, WithLedger(ledger))
+	tok, _ := a.Mint(base)
+	if err := b.Spend(context.Background(), tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Spend(context.Background(), tok); !errors.Is(err, ErrSpent) {
+		t.Fatalf("Spend on A after B spent it = %v, want ErrSpent", err)
+	}
+}
+
+type brokenLedger struct{}
+
+func (brokenLedger) Claim(context.Context, string, time.Duration) (bool, error) {
+	return false, sharedstate.ErrUnavailable
+}
+
+// A ledger that cannot be asked never lets a token through.
+func TestSpendFailsClosedWithoutLedger(t *testing.T) {
+	s, _ := NewSigner([]byte("0123456789abcdef0123"), time.Minute, WithLedger(brokenLedger{}))
+	tok, _ := s.Mint(base)
+	err := s.Spend(context.Background(), tok)
+	if !errors.Is(err, ErrLedger) || !errors.Is(err, sharedstate.ErrUnavailable) {
+		t.Fatalf("Spend with the ledger down = %v, want ErrLedger wrapping ErrUnavailable", err)
 	}
 }

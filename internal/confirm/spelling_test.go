@@ -1,6 +1,7 @@
 package confirm
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestOnlyTheMintedSpellingIsAccepted(t *testing.T) {
 		if err := s.Verify(alt, base); !errors.Is(err, ErrMalformed) {
 			t.Errorf("Verify(%q) = %v, want ErrMalformed", alt, err)
 		}
-		if err := s.Spend(alt); !errors.Is(err, ErrMalformed) {
+		if err := s.Spend(context.Background(), alt); !errors.Is(err, ErrMalformed) {
 			t.Errorf("Spend(%q) = %v, want ErrMalformed", alt, err)
 		}
 	}
@@ -46,7 +47,7 @@ func TestClaimsThatAreNotUTF8(t *testing.T) {
 			t.Errorf("a token minted for caller %q verified for %q", bad.Caller, c)
 		}
 	}
-	if err := s.Spend(tok); !errors.Is(err, ErrMalformed) {
+	if err := s.Spend(context.Background(), tok); !errors.Is(err, ErrMalformed) {
 		t.Errorf("Spend = %v, want ErrMalformed", err)
 	}
 	// Valid UTF-8, U+FFFD included, round-trips exactly.

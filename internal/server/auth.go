@@ -2,16 +2,20 @@ package server
 
 import (
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"golang.org/x/sync/singleflight"
-	"golang.org/x/time/rate"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 )
 
 // clientKey is where the caller's domain client travels in TokenInfo.Extra.
@@ -24,6 +28,15 @@ const (
 	maxCached  = 10000
 )
 
+// The budget for checking unknown pass-through tokens against the IONOS
+// API, per source (see sources): a flood of made-up tokens cannot become a
+// flood of API calls, and a flood from one source does not spend the
+// budget of the others.
+const (
+	verifyPerSecond = 5
+	verifyBurst     = 20
+)
+
 type tokenInfoKey struct{}
 
 // authenticator checks each request's bearer token and picks the domain
@@ -34,10 +47,17 @@ type authenticator struct {
 	endpointToken string
 	cache         *verdictCache
 	flight        singleflight.Group
-	// verifyRate bounds how many unknown tokens per second are checked
-	// against the IONOS API, so that a flood of made-up tokens cannot be
-	// turned into a flood of API calls.
-	verifyRate *rate.Limiter
+	sources       *sources
+	// verifyBudget is a token bucket per source for checking new tokens.
+	// It is spent before the token is known to be good, so it must not be
+	// shared between sources: one source's flood would turn everyone else
+	// away. It is this replica's: it bounds this replica's calls to the API.
+	verifyBudget *sharedstate.Memory
+}
+
+func newAuthenticator(s *Server, c config.HTTP, src *sources) *authenticator {
+	return &authenticator{s: s, mode: c.Auth, endpointToken: c.Token, cache: newVerdictCache(), sources: src,
+		verifyBudget: sharedstate.NewMemory()}
 }
 
 // required reports whether requests must carry a bearer token.
@@ -56,71 +76,92 @@ func (a *authenticator) wrap(next http.Handler) http.Handler {
 		return nil, auth.ErrInvalidToken
 	}, nil)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ti, status, msg := a.authenticate(r)
-		if status != 0 {
-			if status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="ionos-mcp"`)
-			}
-			http.Error(w, msg, status)
+		ti, no := a.authenticate(r)
+		if no != nil {
+			no.write(w)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenInfoKey{}, ti)))
 	})
 }
 
-func (a *authenticator) authenticate(r *http.Request) (*auth.TokenInfo, int, string) {
+// denial is why a request is not let in, as an HTTP answer. (OAuth mode
+// has its own, refusal, with RFC 6750 error codes.)
+type denial struct {
+	status     int
+	msg        string
+	retryAfter time.Duration // > 0: sent as Retry-After
+}
+
+func (f *denial) write(w http.ResponseWriter) {
+	if f.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ionos-mcp"`)
+	}
+	if f.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(f.retryAfter)))
+	}
+	http.Error(w, f.msg, f.status)
+}
+
+func unauthorized(msg string) *denial { return &denial{status: http.StatusUnauthorized, msg: msg} }
+
+func (a *authenticator) authenticate(r *http.Request) (*auth.TokenInfo, *denial) {
 	tok, ok := bearer(r)
 	if !ok {
 		if a.mode == AuthPassthrough {
-			return nil, http.StatusUnauthorized, "missing bearer token: this server acts with each caller's own IONOS token; send your IONOS token as Authorization: Bearer <token>"
+			return nil, unauthorized("missing bearer token: this server acts with each caller's own IONOS token; send your IONOS token as Authorization: Bearer <token>")
 		}
-		return nil, http.StatusUnauthorized, "missing bearer token: send the endpoint's token (IONOS_MCP_HTTP_TOKEN of this server) as Authorization: Bearer <token>"
+		return nil, unauthorized("missing bearer token: send the endpoint's token (IONOS_MCP_HTTP_TOKEN of this server) as Authorization: Bearer <token>")
 	}
 	if a.mode == AuthToken {
 		if !constantTimeEqual(tok, a.endpointToken) {
-			return nil, http.StatusUnauthorized, "invalid bearer token: send the endpoint's token (IONOS_MCP_HTTP_TOKEN of this server) as Authorization: Bearer <token>"
+			return nil, unauthorized("invalid bearer token: send the endpoint's token (IONOS_MCP_HTTP_TOKEN of this server) as Authorization: Bearer <token>")
 		}
 		return &auth.TokenInfo{UserID: "endpoint-" + fingerprint(tok), Expiration: time.Now().Add(time.Hour),
-			Extra: map[string]any{clientKey: a.s.shared}}, 0, ""
+			Extra: map[string]any{clientKey: a.s.shared}}, nil
 	}
-	return a.passthrough(r.Context(), tok)
+	return a.passthrough(r.Context(), tok, a.sources.key(r))
 }
 
-// passthrough accepts a caller's own IONOS token once the API did: the
-// verdict is cached by the token's fingerprint, never by the token.
-func (a *authenticator) passthrough(ctx context.Context, tok string) (*auth.TokenInfo, int, string) {
-	fp := fingerprint(tok)
-	if v, ok := a.cache.get(fp); ok {
+// passthrough accepts a caller's own IONOS token once the API did. The
+// verdict is cached by the full SHA-256 of the token (tokenKey), which is
+// never logged; the short fingerprint only names the caller.
+func (a *authenticator) passthrough(ctx context.Context, tok, source string) (*auth.TokenInfo, *denial) {
+	key, fp := tokenKey(tok), fingerprint(tok)
+	if v, ok := a.cache.get(key); ok {
 		return a.verdict(v, fp)
 	}
-	res, err, _ := a.flight.Do(fp, func() (any, error) {
-		if !a.verifyRate.Allow() {
-			return nil, errBusy
-		}
-		return a.verify(context.WithoutCancel(ctx), tok, fp)
+	if d, _ := a.verifyBudget.Allow(ctx, "verify:"+source, sharedstate.Limit{PerSecond: verifyPerSecond, Burst: verifyBurst}, 1); !d.Allowed {
+		return nil, &denial{status: http.StatusServiceUnavailable, retryAfter: d.RetryAfter,
+			msg: fmt.Sprintf("too many new tokens to verify from this address right now; retry in %d s", retrySeconds(d.RetryAfter))}
+	}
+	res, err, _ := a.flight.Do(key, func() (any, error) {
+		return a.verify(context.WithoutCancel(ctx), tok, key)
 	})
 	if err != nil {
-		if errors.Is(err, errBusy) {
-			return nil, http.StatusServiceUnavailable, "too many new tokens to verify right now; retry in a second"
-		}
 		a.s.log.Warn("cannot verify a caller's token with the IONOS API", "caller", "ionos-"+fp, "err", err)
-		return nil, http.StatusServiceUnavailable, "cannot verify the token with the IONOS API right now; retry shortly"
+		return nil, &denial{status: http.StatusServiceUnavailable, msg: "cannot verify the token with the IONOS API right now; retry shortly"}
 	}
 	return a.verdict(res.(verdict), fp)
 }
 
-var errBusy = errors.New("verification rate exceeded")
+// tokenKey is what the verdict cache knows a token by: its full SHA-256,
+// in hex. Unlike the 64-bit fingerprint, it appears nowhere else.
+func tokenKey(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
 
-func (a *authenticator) verdict(v verdict, fp string) (*auth.TokenInfo, int, string) {
+func (a *authenticator) verdict(v verdict, fp string) (*auth.TokenInfo, *denial) {
 	if v.client == nil {
-		return nil, http.StatusUnauthorized, "the IONOS API rejected this bearer token: it is expired, revoked or not an IONOS token. " +
-			"Sign in again, or send a valid IONOS token as Authorization: Bearer <token> (create one in the Data Center Designer under Management > Token Manager)"
+		return nil, unauthorized("the IONOS API rejected this bearer token: it is expired, revoked or not an IONOS token. " +
+			"Sign in again, or send a valid IONOS token as Authorization: Bearer <token> (create one in the Data Center Designer under Management > Token Manager)")
 	}
-	return &auth.TokenInfo{UserID: "ionos-" + fp, Expiration: v.until, Extra: map[string]any{clientKey: v.client}}, 0, ""
+	return &auth.TokenInfo{UserID: "ionos-" + fp, Expiration: v.until, Extra: map[string]any{clientKey: v.client}}, nil
 }
 
 // verify asks the API once whether tok is good.
-func (a *authenticator) verify(ctx context.Context, tok, fp string) (verdict, error) {
+func (a *authenticator) verify(ctx context.Context, tok, key string) (verdict, error) {
 	c, err := a.s.newClient(tok, "", "")
 	if err != nil {
 		return verdict{}, err
@@ -130,13 +171,13 @@ func (a *authenticator) verify(ctx context.Context, tok, fp string) (verdict, er
 	if err := c.Ping(ctx); err != nil {
 		if st := cloud.StatusOf(err); st == http.StatusUnauthorized || st == http.StatusForbidden {
 			v := verdict{until: time.Now().Add(invalidFor)}
-			a.cache.put(fp, v)
+			a.cache.put(key, v)
 			return v, nil
 		}
 		return verdict{}, err
 	}
 	v := verdict{client: c, until: time.Now().Add(validFor)}
-	a.cache.put(fp, v)
+	a.cache.put(key, v)
 	return v, nil
 }
 
@@ -154,17 +195,17 @@ type verdictCache struct {
 
 func newVerdictCache() *verdictCache { return &verdictCache{m: map[string]verdict{}} }
 
-func (c *verdictCache) get(fp string) (verdict, bool) {
+func (c *verdictCache) get(key string) (verdict, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.m[fp]
+	v, ok := c.m[key]
 	if !ok || time.Now().After(v.until) {
 		return verdict{}, false
 	}
 	return v, true
 }
 
-func (c *verdictCache) put(fp string, v verdict) {
+func (c *verdictCache) put(key string, v verdict) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= maxCached {
@@ -178,5 +219,5 @@ func (c *verdictCache) put(fp string, v verdict) {
 			clear(c.m) // every entry is still fresh: start over rather than grow without bound
 		}
 	}
-	c.m[fp] = v
+	c.m[key] = v
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-	"golang.org/x/time/rate"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
@@ -34,18 +33,24 @@ const (
 const (
 	AuthToken       = "token"       // server-held IONOS credentials; clients present IONOS_MCP_HTTP_TOKEN
 	AuthPassthrough = "passthrough" // each client's bearer token is its own IONOS token
+	AuthOAuth       = "oauth"       // server-held IONOS credentials; clients present access tokens of an OAuth identity provider
 )
 
 // HTTPOptions tune the hosted endpoint beyond the Config.
 type HTTPOptions struct {
-	RatePerSecond float64 // per caller; 0 = 10
-	MaxInFlight   int     // calls served at once; 0 = 64
+	RatePerSecond float64 // calls per second per caller (each call of a batch counts); 0 = 10
+	MaxInFlight   int     // calls served at once (each call of a batch counts); 0 = 64
 }
 
 // CheckHTTP validates the hosted-mode settings before anything listens.
 func CheckHTTP(c config.HTTP) error {
-	if c.Auth != AuthToken && c.Auth != AuthPassthrough {
-		return fmt.Errorf("--auth %q: want %s or %s", c.Auth, AuthToken, AuthPassthrough)
+	if c.Auth != AuthToken && c.Auth != AuthPassthrough && c.Auth != AuthOAuth {
+		return fmt.Errorf("--auth %q: want %s, %s or %s", c.Auth, AuthToken, AuthPassthrough, AuthOAuth)
+	}
+	if c.Auth == AuthOAuth {
+		if err := checkOAuth(c); err != nil {
+			return err
+		}
 	}
 	host, _, err := net.SplitHostPort(c.Addr)
 	if err != nil {
@@ -59,32 +64,46 @@ func CheckHTTP(c config.HTTP) error {
 	if c.Token != "" && len(c.Token) < 16 {
 		return errors.New("IONOS_MCP_HTTP_TOKEN must be at least 16 characters (for example: openssl rand -hex 32)")
 	}
+	if _, err := newSources(c.TrustedProxies); err != nil {
+		return err
+	}
 	return nil
 }
 
-// Handler returns the hosted endpoint: /mcp (streamable HTTP) and /healthz.
+// Handler returns the hosted endpoint: /mcp (streamable HTTP) and /healthz,
+// and in OAuth mode the protected resource metadata.
 func (s *Server) Handler(o HTTPOptions) (http.Handler, error) {
 	c := s.cfg.HTTP
 	if err := CheckHTTP(c); err != nil {
 		return nil, err
 	}
-	srv, err := s.MCPServer(s.callerClient)
+	servers, rs, err := s.mcpServers()
 	if err != nil {
 		return nil, err
 	}
-	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{
+	mcpHandler := mcp.NewStreamableHTTPHandler(servers, &mcp.StreamableHTTPOptions{
 		Stateless:           !c.Stateful,
 		Logger:              s.sdkLog(),
 		MaxRequestBodyBytes: maxBodyBytes,
 		// Host and Origin are checked below, with the operator's allow-lists.
 		DisableLocalhostProtection: true,
 	})
-	a := &authenticator{s: s, mode: c.Auth, endpointToken: c.Token, cache: newVerdictCache(), verifyRate: rate.NewLimiter(20, 40)}
-	lim := newLimiter(o.RatePerSecond, o.MaxInFlight)
+	src, err := newSources(c.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	var authn authGuard = newAuthenticator(s, c, src)
+	if rs != nil {
+		authn = rs
+	}
+	lim := newLimiter(o.RatePerSecond, o.MaxInFlight, src, s.state)
 	// Outside in: Host and Origin, then who is calling, then how much.
-	h := newOriginGuard(c).wrap(a.wrap(lim.wrap(mcpHandler)))
+	h := newOriginGuard(c).wrap(authn.wrap(lim.wrap(mcpHandler)))
 
 	mux := http.NewServeMux()
+	if rs != nil {
+		rs.mount(mux) // the protected resource metadata: public, like /healthz
+	}
 	mux.Handle("/mcp", h)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -102,6 +121,10 @@ func (s *Server) ServeHTTP(ctx context.Context, o HTTPOptions, ready func(addr s
 	}
 	if s.cfg.ConfirmKey == "" && !s.cfg.ReadOnly && s.cfg.Confirm != confirm.None {
 		s.log.Warn("IONOS_MCP_CONFIRM_KEY is unset: confirmation tokens are signed with a random key, so with several replicas a token from one is refused by the others")
+	}
+	if s.cfg.ConfirmKey != "" && !s.state.Shared() && !s.cfg.ReadOnly && s.cfg.Confirm != confirm.None {
+		s.log.Warn("IONOS_MCP_CONFIRM_KEY is set, so other replicas may accept this one's confirmations, but without IONOS_MCP_REDIS_URL a confirmation is single-use per replica only: " +
+			"the same one sent to two replicas can run twice. Set IONOS_MCP_REDIS_URL when you run more than one replica")
 	}
 	if s.cfg.HTTP.Auth == AuthToken && s.cfg.HTTP.Token == "" {
 		s.log.Warn("serving without authentication on a loopback address: any local process can use the server's IONOS credentials")

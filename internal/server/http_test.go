@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -34,6 +34,13 @@ type hosted struct {
 
 func startHosted(t *testing.T, so sim.Options, edit func(*config.Config), o HTTPOptions) *hosted {
 	t.Helper()
+	return startHostedWith(t, so, edit, o, nil)
+}
+
+// startHostedWith is startHosted with the API client's HTTP stack replaced
+// (nil = the default), e.g. by a gate.
+func startHostedWith(t *testing.T, so sim.Options, edit func(*config.Config), o HTTPOptions, hc *http.Client) *hosted {
+	t.Helper()
 	if so.Timing.Scale == 0 {
 		so.Timing.Scale = 0.0005
 	}
@@ -47,7 +54,7 @@ func startHosted(t *testing.T, so sim.Options, edit func(*config.Config), o HTTP
 	if edit != nil {
 		edit(&cfg)
 	}
-	srv, err := New(Options{Config: cfg, Version: "test"})
+	srv, err := New(Options{Config: cfg, Version: "test", HTTPClient: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,19 +191,89 @@ func TestHTTPRateLimit(t *testing.T) {
 	}
 }
 
-func TestHTTPInFlightCap(t *testing.T) {
-	h := startHosted(t, sim.Options{Faults: []sim.Fault{{Kind: sim.FaultLatency, Latency: 400 * time.Millisecond}}}, nil, HTTPOptions{MaxInFlight: 1})
-	cs := h.session(t, endpointToken, eras[0], nil)
-	done := make(chan struct{})
+// gate holds every API call whose path ends in path until it is opened,
+// and closes entered when the first one arrives: a test knows that a call
+// is inside the server, and keeps it there, without sleeping.
+type gate struct {
+	path     string
+	entered  chan struct{}
+	release  chan struct{}
+	once     sync.Once // closes entered
+	openOnce sync.Once // closes release
+}
+
+func newGate(t *testing.T, path string) *gate {
+	g := &gate{path: path, entered: make(chan struct{}), release: make(chan struct{})}
+	// Registered before the servers' own cleanups run (they run in reverse
+	// order), so that no held call outlives its test.
+	t.Cleanup(g.open)
+	return g
+}
+
+// client is an HTTP client for the API whose calls pass the gate.
+func (g *gate) client() *http.Client { return &http.Client{Transport: g} }
+
+func (g *gate) open() { g.openOnce.Do(func() { close(g.release) }) }
+
+func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, g.path) {
+		g.once.Do(func() { close(g.entered) })
+		select {
+		case <-g.release:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// callAsync runs a tool call on its own goroutine and reports its outcome
+// on the channel: "" when it succeeded, else what went wrong. It never
+// calls t.Fatal, which only the test goroutine may.
+func callAsync(cs *mcp.ClientSession, name string) <-chan string {
+	out := make(chan string, 1)
 	go func() {
-		defer close(done)
-		callTool(t, cs, "list_datacenters", nil)
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name})
+		switch {
+		case err != nil:
+			out <- err.Error()
+		case res.IsError:
+			out <- "tool error: " + res.Content[0].(*mcp.TextContent).Text
+		default:
+			out <- ""
+		}
 	}()
-	time.Sleep(100 * time.Millisecond)
+	return out
+}
+
+// awaitEntered waits until a call is held at the gate, or fails the test
+// if the call ended first.
+func awaitEntered(t *testing.T, g *gate, result <-chan string) {
+	t.Helper()
+	select {
+	case <-g.entered:
+	case msg := <-result:
+		t.Fatalf("the call ended before it reached the API: %q", msg)
+	}
+}
+
+func TestHTTPInFlightCap(t *testing.T) {
+	g := newGate(t, "/datacenters")
+	h := startHostedWith(t, sim.Options{}, nil, HTTPOptions{MaxInFlight: 1}, g.client())
+	cs := h.session(t, endpointToken, eras[0], nil)
+	result := callAsync(cs, "list_datacenters")
+	awaitEntered(t, g, result)
+	// The one slot is held until the gate opens.
 	if got := post(t, h.ts.URL+"/mcp", map[string]string{"Authorization": "Bearer " + endpointToken}, initBody); got != 503 {
 		t.Errorf("second call while one is in flight: %d, want 503", got)
 	}
-	<-done
+	g.open()
+	if msg := <-result; msg != "" {
+		t.Fatalf("the call in flight: %s", msg)
+	}
+	if got := post(t, h.ts.URL+"/mcp", map[string]string{"Authorization": "Bearer " + endpointToken}, initBody); got != 200 {
+		t.Errorf("a call once the slot is free: %d, want 200", got)
+	}
 }
 
 // Pass-through: each caller's own token is its IONOS token, and it sees only
@@ -384,41 +461,56 @@ func TestHTTPStatefulElicits(t *testing.T) {
 	}
 }
 
-// SIGTERM lets a call in flight finish.
+// SIGTERM lets a call in flight finish: the call is held inside the
+// server until the listener has closed, so shutdown has begun around it.
 func TestGracefulShutdown(t *testing.T) {
-	s, err := sim.Start(sim.Options{Faults: []sim.Fault{{Kind: sim.FaultLatency, Latency: 500 * time.Millisecond, Method: "GET"}}})
+	g := newGate(t, "/datacenters")
+	s, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: 0.0005}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	cfg := config.Config{Token: s.Token(), APIURL: s.URL, HTTP: config.HTTP{Addr: "127.0.0.1:0", Auth: AuthToken, Token: endpointToken}}
-	srv, err := New(Options{Config: cfg})
+	srv, err := New(Options{Config: cfg, HTTPClient: g.client()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	addr := make(chan string, 1)
 	served := make(chan error, 1)
 	go func() { served <- srv.ServeHTTP(ctx, HTTPOptions{}, func(a string) { addr <- a }) }()
-	h := &hosted{ts: &httptest.Server{URL: "http://" + <-addr}}
+	var a string
+	select {
+	case a = <-addr:
+	case err := <-served:
+		t.Fatalf("ServeHTTP: %v", err)
+	}
+	h := &hosted{ts: &httptest.Server{URL: "http://" + a}}
 	cs := h.session(t, endpointToken, eras[0], nil)
-	result := make(chan string, 1)
-	go func() {
-		out, msg := callTool(t, cs, "list_datacenters", nil)
-		result <- msg + func() string {
-			if out == nil {
-				return ""
-			}
-			return "ok"
-		}()
-	}()
-	time.Sleep(150 * time.Millisecond)
+	result := callAsync(cs, "list_datacenters")
+	awaitEntered(t, g, result)
 	cancel() // as on SIGTERM
-	if got := <-result; got != "ok" {
-		t.Fatalf("call in flight during shutdown: %q", got)
+	awaitListenerClosed(a)
+	g.open()
+	if msg := <-result; msg != "" {
+		t.Fatalf("call in flight during shutdown: %s", msg)
 	}
 	if err := <-served; err != nil {
 		t.Fatalf("ServeHTTP: %v", err)
+	}
+}
+
+// awaitListenerClosed returns once addr refuses connections: the server
+// has begun to shut down. It dials rather than sleeps; each dial either
+// fails (done) or reaches the listener that is about to close.
+func awaitListenerClosed(addr string) {
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		c.Close()
 	}
 }
 

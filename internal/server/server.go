@@ -15,10 +15,12 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/audit"
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/transport"
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 	"github.com/ionos-mcp/ionos-mcp/internal/guard"
 	"github.com/ionos-mcp/ionos-mcp/internal/paging"
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 	"github.com/ionos-mcp/ionos-mcp/internal/tools"
 )
 
@@ -47,6 +49,9 @@ type Server struct {
 	learner *cloud.Learner // what waits took, shared by every client of the process
 	credErr error          // why there is no shared client
 	cache   *mcp.SchemaCache
+	// state is what replicas share: spent confirmations, rate budgets.
+	// In memory unless hosted mode has IONOS_MCP_REDIS_URL.
+	state sharedstate.Store
 }
 
 const instructions = "IONOS Cloud compute: data centers, servers, power actions and the asynchronous requests they create. " +
@@ -68,11 +73,14 @@ func New(o Options) (*Server, error) {
 	if s.guard, err = guard.New(s.cfg.Protect, s.cfg.Datacenters); err != nil {
 		return nil, err
 	}
+	if s.state, err = s.openState(); err != nil {
+		return nil, err
+	}
 	secret := []byte(s.cfg.ConfirmKey)
 	if len(secret) == 0 {
 		secret = confirm.RandomSecret()
 	}
-	if s.signer, err = confirm.NewSigner(secret, 5*time.Minute); err != nil {
+	if s.signer, err = confirm.NewSigner(secret, 5*time.Minute, confirm.WithLedger(s.state)); err != nil {
 		return nil, err
 	}
 	// Cursors of list pages verify on every replica that shares the key.
@@ -98,6 +106,37 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
+// openState connects to the Redis of a hosted deployment, or keeps the
+// state in memory. A Redis that does not answer yet is not fatal: the
+// replica starts, refuses confirmed actions and paces alone until it does.
+func (s *Server) openState() (sharedstate.Store, error) {
+	url := s.cfg.HTTP.RedisURL
+	if url == "" {
+		return sharedstate.NewMemory(), nil
+	}
+	if s.cfg.HTTP.Addr == "" {
+		s.log.Warn("IONOS_MCP_REDIS_URL is ignored over stdio: one process needs no shared state")
+		return sharedstate.NewMemory(), nil
+	}
+	r, err := sharedstate.OpenRedis(context.Background(), url)
+	if r == nil {
+		return nil, err
+	}
+	if err != nil {
+		s.log.Warn("Redis does not answer yet: confirmed actions are refused and limits are per replica until it does", "err", err)
+	}
+	return sharedstate.NewResilient(r, s.log), nil
+}
+
+// budget is the API rate budget that clients share with other replicas,
+// or nil when this process is alone.
+func (s *Server) budget() transport.Budget {
+	if !s.state.Shared() {
+		return nil
+	}
+	return s.state
+}
+
 // newClient builds a domain client for one set of credentials.
 func (s *Server) newClient(token, user, pass string) (*cloud.Client, error) {
 	return cloud.New(cloud.Config{
@@ -109,6 +148,7 @@ func (s *Server) newClient(token, user, pass string) (*cloud.Client, error) {
 		Scope:      s.guard.DatacenterAllowed,
 		Learner:    s.learner,
 		Logger:     s.log,
+		Budget:     s.budget(),
 	})
 }
 
@@ -123,6 +163,13 @@ func (s *Server) Client() (*cloud.Client, error) {
 // MCPServer builds an *mcp.Server with the tools registered. clients
 // decides which domain client serves a call.
 func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
+	return s.mcpServer(clients, s.cfg.ReadOnly)
+}
+
+// mcpServer is MCPServer with the read-only choice made by the caller:
+// hosted OAuth mode serves callers without the power scope a server that
+// has no write tool at all, whatever the operator's setting.
+func (s *Server) mcpServer(clients tools.ClientFunc, readOnly bool) (*mcp.Server, error) {
 	srv := mcp.NewServer(&mcp.Implementation{Name: "ionos-mcp", Title: "IONOS Cloud compute", Version: s.version}, &mcp.ServerOptions{
 		Logger:       s.sdkLog(),
 		Instructions: instructions,
@@ -138,7 +185,7 @@ func (s *Server) MCPServer(clients tools.ClientFunc) (*mcp.Server, error) {
 	}
 	err := tools.Register(srv, tools.Options{
 		Client:      clients,
-		ReadOnly:    s.cfg.ReadOnly,
+		ReadOnly:    readOnly,
 		Confirm:     s.cfg.Confirm,
 		Signer:      s.signer,
 		Guard:       s.guard,
@@ -233,7 +280,7 @@ func (s *Server) Connect(ctx context.Context, t mcp.Transport) (*mcp.ServerSessi
 	return srv.Connect(ctx, t, nil)
 }
 
-// Close releases the audit log.
+// Close releases the audit log and the shared state's connections.
 func (s *Server) Close() error {
-	return s.audit.Close()
+	return errors.Join(s.audit.Close(), s.state.Close())
 }

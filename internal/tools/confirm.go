@@ -1,6 +1,8 @@
 package tools
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,16 +36,16 @@ type confirmation struct {
 // Both the sealed state and the token bind tool, server, caller and the
 // server's etag, so neither works for another server, another caller, or
 // after the server changed.
-func (t *toolset) confirmAction(req *mcp.CallToolRequest, p powerSpec, s cloud.Server, token string) confirmation {
+func (t *toolset) confirmAction(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, token string) confirmation {
 	claims := confirm.Claims{Tool: p.name, Datacenter: s.DatacenterID, Server: s.ID, Etag: s.Etag, Caller: callerOf(req)}
 	answer, answered := inputResponse(req)
 	switch {
 	case t.Confirm == confirm.None:
 		return confirmation{proceed: true, how: "not-required"}
 	case token != "":
-		return t.checkToken(p, claims, token)
+		return t.checkToken(ctx, p, claims, token)
 	case answered:
-		return t.checkAnswer(req, p, s, claims, answer)
+		return t.checkAnswer(ctx, req, p, s, claims, answer)
 	case t.Confirm != confirm.Token && canElicit(req):
 		return t.askHuman(p, s, claims)
 	case t.Confirm == confirm.Elicit:
@@ -60,13 +62,16 @@ func (t *toolset) confirmAction(req *mcp.CallToolRequest, p powerSpec, s cloud.S
 	}}
 }
 
-func (t *toolset) checkToken(p powerSpec, claims confirm.Claims, token string) confirmation {
+func (t *toolset) checkToken(ctx context.Context, p powerSpec, claims confirm.Claims, token string) confirmation {
 	if t.Confirm == confirm.Elicit {
 		return confirmation{how: "refused", err: &refusal{"this server accepts confirmations only through the client's own prompt (IONOS_MCP_CONFIRM=elicit), not confirmation tokens. Nothing was changed"}}
 	}
 	err := t.Signer.Verify(token, withPurpose(claims, confirm.PurposeToken))
 	if err == nil {
-		err = t.Signer.Spend(token)
+		err = t.Signer.Spend(ctx, token)
+	}
+	if errors.Is(err, confirm.ErrLedger) {
+		return ledgerDown(p, err)
 	}
 	if err != nil {
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("confirmation refused: %v. Nothing was changed. Call %s again without confirmation_token for a fresh preview, and show it to the user", err, p.name)}}
@@ -74,11 +79,14 @@ func (t *toolset) checkToken(p powerSpec, claims confirm.Claims, token string) c
 	return confirmation{proceed: true, how: "token"}
 }
 
-func (t *toolset) checkAnswer(req *mcp.CallToolRequest, p powerSpec, s cloud.Server, claims confirm.Claims, answer *mcp.ElicitResult) confirmation {
+func (t *toolset) checkAnswer(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, claims confirm.Claims, answer *mcp.ElicitResult) confirmation {
 	state := req.Params.RequestState
 	err := t.Signer.Verify(state, withPurpose(claims, confirm.PurposeElicit))
 	if err == nil {
-		err = t.Signer.Spend(state)
+		err = t.Signer.Spend(ctx, state)
+	}
+	if errors.Is(err, confirm.ErrLedger) {
+		return ledgerDown(p, err)
 	}
 	if err != nil {
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("the confirmation answer does not match this action: %v. Nothing was changed. Call %s again to ask anew", err, p.name)}}
@@ -94,6 +102,14 @@ func (t *toolset) checkAnswer(req *mcp.CallToolRequest, p powerSpec, s cloud.Ser
 		}}
 	}
 	return confirmation{proceed: true, how: "elicitation"}
+}
+
+// ledgerDown refuses an action whose confirmation cannot be proven unused:
+// running it might run it twice. The confirmation itself stays good.
+func ledgerDown(p powerSpec, err error) confirmation {
+	return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
+		"%v. Nothing was changed. The confirmation is still valid: retry the same call in a moment; "+
+			"if this persists, the operator must bring back the shared state store of this hosted server (IONOS_MCP_REDIS_URL)", err)}}
 }
 
 func (t *toolset) askHuman(p powerSpec, s cloud.Server, claims confirm.Claims) confirmation {

@@ -171,7 +171,7 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 		return nil, noChange(out, s), nil
 	}
 	if pc.spec.confirm {
-		cf := t.confirmAction(req, pc.spec, s, pc.token)
+		cf := t.confirmAction(ctx, req, pc.spec, s, pc.token)
 		pc.ev.Confirmation = cf.how
 		if !cf.proceed {
 			if cf.out.Status != "" {

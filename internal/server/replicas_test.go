@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate/redistest"
+	"github.com/ionos-mcp/ionos-mcp/internal/sim"
+)
+
+// replicas are hosted endpoints in front of one simulated account, each
+// its own Server as in separate processes, sharing only what a team's
+// deployment shares: the confirmation key and, when given, one Redis.
+type replicas struct {
+	sim   *sim.Server
+	nodes []*hosted
+}
+
+func startReplicas(t *testing.T, n int, redisURL string, o HTTPOptions) *replicas {
+	t.Helper()
+	// A generous API limit: these tests are about grants, not pacing.
+	s, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: 0.0005}, RateLimit: sim.RateLimit{PerMinute: 600000, Burst: 10000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	r := &replicas{sim: s}
+	for range n {
+		cfg := config.Config{Token: s.Token(), APIURL: s.URL, Confirm: "token", ConfirmKey: "team-confirmation-key-0123456789",
+			HTTP: config.HTTP{Addr: "127.0.0.1:0", Auth: AuthToken, Token: endpointToken, RedisURL: redisURL}}
+		srv, err := New(Options{Config: cfg, Version: "test", Poll: cloud.Poll{First: time.Millisecond, Max: 5 * time.Millisecond}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		h, err := srv.Handler(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(h)
+		t.Cleanup(ts.Close)
+		r.nodes = append(r.nodes, &hosted{sim: s, ts: ts, cfg: cfg})
+	}
+	return r
+}
+
+// callOutcome is one tool call's result, gathered off the test goroutine.
+type callOutcome struct {
+	out map[string]any
+	msg string // the tool error, or the protocol error
+}
+
+func call(cs *mcp.ClientSession, name string, args map[string]any) callOutcome {
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		return callOutcome{msg: err.Error()}
+	}
+	if res.IsError {
+		return callOutcome{msg: res.Content[0].(*mcp.TextContent).Text}
+	}
+	var out map[string]any
+	b, _ := json.Marshal(res.StructuredContent)
+	_ = json.Unmarshal(b, &out)
+	return callOutcome{out: out}
+}
+
+// sendEverywhere sends the same call to every session at the same instant.
+func sendEverywhere(sessions []*mcp.ClientSession, name string, args map[string]any) []callOutcome {
+	outs := make([]callOutcome, len(sessions))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, cs := range sessions {
+		wg.Go(func() {
+			<-start
+			outs[i] = call(cs, name, args)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return outs
+}
+
+// A confirmed reboot sent to three replicas at once runs once, round after
+// round: the replicas share the ledger of spent confirmations in Redis.
+func TestReplicasRunAConfirmationOnce(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startReplicas(t, 3, rs.URL, HTTPOptions{RatePerSecond: 1000})
+	var sessions []*mcp.ClientSession
+	for _, n := range r.nodes {
+		sessions = append(sessions, n.session(t, endpointToken, "2025-11-25", nil))
+	}
+	const rounds = 50
+	for round := range rounds {
+		preview := call(sessions[round%3], "reboot_server", map[string]any{"server": "etl-1"})
+		token, _ := preview.out["confirmationToken"].(string)
+		if token == "" {
+			t.Fatalf("round %d: no confirmation token: %v %s", round, preview.out, preview.msg)
+		}
+		ran := 0
+		for i, o := range sendEverywhere(sessions, "reboot_server", map[string]any{"server": "etl-1", "confirmation_token": token}) {
+			switch {
+			case o.msg == "":
+				ran++
+			case !strings.Contains(o.msg, "already used") && !strings.Contains(o.msg, "server changed"):
+				t.Fatalf("round %d, replica %d: refused for an unexpected reason: %s", round, i, o.msg)
+			}
+		}
+		if ran != 1 {
+			t.Fatalf("round %d: the confirmed reboot ran on %d replicas, want 1", round, ran)
+		}
+	}
+	if got := len(r.sim.Stats().Writes); got != rounds {
+		t.Fatalf("the simulator executed %d reboots in %d rounds, want exactly %d", got, rounds, rounds)
+	}
+}
+
+// With Redis gone, a confirmed action is refused and nothing runs, while
+// reads go on; once Redis is back, the same confirmation works.
+func TestReplicasWithRedisDown(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startReplicas(t, 2, rs.URL, HTTPOptions{RatePerSecond: 1000})
+	cs := r.nodes[0].session(t, endpointToken, "2025-11-25", nil)
+	preview := call(cs, "reboot_server", map[string]any{"server": "etl-1"})
+	token, _ := preview.out["confirmationToken"].(string)
+	if token == "" {
+		t.Fatalf("no confirmation token: %v %s", preview.out, preview.msg)
+	}
+	rs.Stop()
+	if o := call(cs, "list_datacenters", nil); o.msg != "" {
+		t.Fatalf("a read with Redis down: %s", o.msg)
+	}
+	o := call(cs, "reboot_server", map[string]any{"server": "etl-1", "confirmation_token": token})
+	for _, want := range []string{"cannot check that this confirmation is used only once", "Nothing was changed", "IONOS_MCP_REDIS_URL"} {
+		if !strings.Contains(o.msg, want) {
+			t.Fatalf("a confirmed reboot with Redis down: %q, want it to say %q", o.msg, want)
+		}
+	}
+	if n := len(r.sim.Stats().Writes); n != 0 {
+		t.Fatalf("%d writes with Redis down, want 0", n)
+	}
+	rs.Restart(t)
+	other := r.nodes[1].session(t, endpointToken, "2025-11-25", nil)
+	var last callOutcome
+	for range 40 { // the store believes an outage for a second
+		if last = call(other, "reboot_server", map[string]any{"server": "etl-1", "confirmation_token": token}); !strings.Contains(last.msg, "cannot check") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if last.msg != "" {
+		t.Fatalf("the same confirmation once Redis was back: %s", last.msg)
+	}
+	if n := len(r.sim.Stats().Writes); n != 1 {
+		t.Fatalf("%d writes, want 1", n)
+	}
+}
+
+// A caller's rate limit holds across replicas that share Redis: its burst
+// is spent once, wherever its requests land. With Redis gone, each replica
+// counts alone and requests go on.
+func TestReplicasShareTheCallerLimit(t *testing.T) {
+	rs := redistest.Start(t)
+	// 1 per minute, burst 1: nothing refills while the test runs.
+	r := startReplicas(t, 3, rs.URL, HTTPOptions{RatePerSecond: 1.0 / 60})
+	bearer := map[string]string{"Authorization": "Bearer " + endpointToken}
+	round := func() map[int]int {
+		codes := map[int]int{}
+		for i := range 9 {
+			codes[post(t, r.nodes[i%3].ts.URL+"/mcp", bearer, initBody)]++
+		}
+		return codes
+	}
+	if codes := round(); codes[200] != 1 || codes[429] != 8 {
+		t.Fatalf("9 requests over 3 replicas with a burst of 1: %v, want 1 × 200 and 8 × 429", codes)
+	}
+	rs.Stop()
+	// Each replica falls back to a bucket of its own, full again.
+	if codes := round(); codes[200] != 3 || codes[429] != 6 {
+		t.Fatalf("with Redis down: %v, want 3 × 200 (1 per replica) and 6 × 429", codes)
+	}
+}
