@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/oauthtest"
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate/redistest"
 )
 
 // capture tees every HTTP response (status line, headers, body) a client
@@ -94,8 +97,9 @@ func forms(secrets ...string) []string {
 
 // With the SDK's trace logging and this program's debug logging on, no byte
 // of any token reaches stdout, stderr, the audit log or an HTTP response:
-// over stdio, HTTP with server-held credentials, HTTP pass-through, with a
-// wrong token, with basic auth, and in the demo.
+// over stdio, HTTP with server-held credentials and a Redis with a
+// password, HTTP pass-through, HTTP with OAuth access tokens, with a wrong
+// token, with basic auth, and in the demo.
 func TestNoSecretAnywhere(t *testing.T) {
 	const (
 		token    = "secrecy-ionos-token-9f8e7d6c5b"
@@ -103,7 +107,17 @@ func TestNoSecretAnywhere(t *testing.T) {
 		user     = "user@example.com"
 		password = "basic-auth-password-77aa"
 	)
+	const (
+		redisPassword = "redis-password-secrecy-5e6f"
+		oauthSecret   = "oauth-client-secret-secrecy-3c4d"
+		audience      = "https://mcp.example.test/mcp"
+	)
 	simURL := startSim(t, token, "--time-scale", "0.002", "--username", user, "--password", password)
+	redis := redistest.StartWithPassword(t, redisPassword)
+	idp := oauthtest.Start(t, oauthtest.Options{Audience: audience, Clients: []oauthtest.Client{
+		{ID: "operator", Secret: oauthSecret, Scopes: []string{"ionos-mcp:read", "ionos-mcp:power"}},
+	}})
+	accessToken := idp.Token(t, "operator", oauthSecret, "ionos-mcp:read", "ionos-mcp:power")
 	dir := t.TempDir()
 	auditPath := filepath.Join(dir, "audit.jsonl")
 	verbose := []string{"IONOS_LOG_LEVEL=trace", "IONOS_MCP_LOG_LEVEL=debug", "IONOS_MCP_AUDIT_LOG=" + auditPath,
@@ -149,6 +163,11 @@ func TestNoSecretAnywhere(t *testing.T) {
 			exercise(t, cs, false)
 			cs.Close()
 		}
+		for _, trouble := range []string{"cannot use Redis", "shared state unreachable"} {
+			if strings.Contains(r.stderr.String(), trouble) {
+				t.Errorf("the replica could not use its Redis: %s", r.stderr)
+			}
+		}
 		// Failed authentication answers carry no secret either.
 		for _, bad := range []string{"", wrong, endpointToken + "x"} {
 			req, _ := http.NewRequest(http.MethodPost, r.url+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
@@ -164,8 +183,12 @@ func TestNoSecretAnywhere(t *testing.T) {
 			}
 		}
 	}
-	t.Run("http, server-held token", func(t *testing.T) {
-		hosted(t, []string{"IONOS_TOKEN=" + token, "IONOS_MCP_HTTP_TOKEN=" + endpointToken}, endpointToken)
+	t.Run("http, server-held token, Redis with a password", func(t *testing.T) {
+		hosted(t, []string{"IONOS_TOKEN=" + token, "IONOS_MCP_HTTP_TOKEN=" + endpointToken, "IONOS_MCP_REDIS_URL=" + redis.URL}, endpointToken)
+	})
+	t.Run("http, oauth", func(t *testing.T) {
+		hosted(t, []string{"IONOS_TOKEN=" + token, "IONOS_MCP_REDIS_URL=" + redis.URL, "IONOS_MCP_OAUTH_ISSUER=" + idp.URL,
+			"IONOS_MCP_OAUTH_AUDIENCE=" + audience}, accessToken, "--auth", "oauth")
 	})
 	t.Run("http, pass-through", func(t *testing.T) {
 		hosted(t, []string{"IONOS_TOKEN="}, token, "--auth", "passthrough")
@@ -194,7 +217,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 	if len(all) < 10000 {
 		t.Fatalf("captured only %d bytes: the test did not exercise enough", len(all))
 	}
-	for _, secret := range forms(token, wrong, password, user+":"+password, endpointToken, confirmKey) {
+	for _, secret := range forms(token, wrong, password, user+":"+password, endpointToken, confirmKey, redisPassword, oauthSecret, accessToken) {
 		if i := strings.Index(all, secret); i >= 0 {
 			t.Errorf("secret %q found in the captured output: …%s…", secret, all[max(0, i-80):min(len(all), i+40)])
 		}

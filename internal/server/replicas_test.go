@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -186,5 +187,31 @@ func TestReplicasShareTheCallerLimit(t *testing.T) {
 	// Each replica falls back to a bucket of its own, full again.
 	if codes := round(); codes[200] != 3 || codes[429] != 6 {
 		t.Fatalf("with Redis down: %v, want 3 × 200 (1 per replica) and 6 × 429", codes)
+	}
+}
+
+// A replica that shares its confirmation key but no Redis says at start
+// that single use then holds per replica only; with Redis it does not.
+func TestReplicaWarnsWithoutSharedLedger(t *testing.T) {
+	rs := redistest.Start(t)
+	for _, tt := range []struct {
+		redis string
+		warns bool
+	}{{"", true}, {rs.URL, false}} {
+		logs := &logSink{}
+		cfg := config.Config{Token: "t", APIURL: "http://127.0.0.1:1", Confirm: "auto", ConfirmKey: "team-confirmation-key-0123456789",
+			HTTP: config.HTTP{Addr: "127.0.0.1:0", Auth: AuthToken, Token: endpointToken, RedisURL: tt.redis}}
+		srv, err := New(Options{Config: cfg, Version: "test", Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := srv.ServeHTTP(ctx, HTTPOptions{}, func(string) { cancel() }); err != nil {
+			t.Fatal(err)
+		}
+		srv.Close()
+		if got := strings.Contains(logs.String(), "single-use per replica only"); got != tt.warns {
+			t.Errorf("redis %q: warned %v, want %v; logs:\n%s", tt.redis, got, tt.warns, logs)
+		}
 	}
 }

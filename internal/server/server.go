@@ -123,7 +123,7 @@ func (s *Server) openState() (sharedstate.Store, error) {
 		return nil, err
 	}
 	if err != nil {
-		s.log.Warn("Redis does not answer yet: confirmed actions are refused and limits are per replica until it does", "err", err)
+		s.log.Warn("cannot use Redis (IONOS_MCP_REDIS_URL) yet: confirmed actions are refused and limits are per replica until it answers; check its address and password", "err", err)
 	}
 	return sharedstate.NewResilient(r, s.log), nil
 }

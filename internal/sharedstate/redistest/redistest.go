@@ -9,26 +9,34 @@ import (
 	"net"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
 // Server is one redis-server process.
 type Server struct {
-	URL  string
-	port int
-	dir  string
-	cmd  *exec.Cmd
+	URL      string
+	port     int
+	dir      string
+	password string
+	cmd      *exec.Cmd
 }
 
 // Start runs redis-server (Debian's redis-server package) for the test. It
 // fails the test, naming the package to install, when there is none.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return StartWithPassword(t, "")
+}
+
+// StartWithPassword is Start with requirepass set; the URL carries it.
+func StartWithPassword(t testing.TB, password string) *Server {
+	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatal("these tests need a real Redis: install redis-server (apt-get install redis-server) and put it on PATH")
 	}
-	s := &Server{dir: t.TempDir()}
+	s := &Server{dir: t.TempDir(), password: password}
 	var err error
 	for range 5 {
 		if s.port, err = freePort(); err == nil {
@@ -41,6 +49,9 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("starting redis-server: %v", err)
 	}
 	s.URL = "redis://127.0.0.1:" + strconv.Itoa(s.port) + "/0"
+	if password != "" {
+		s.URL = "redis://:" + password + "@127.0.0.1:" + strconv.Itoa(s.port) + "/0"
+	}
 	t.Cleanup(s.Stop)
 	return s
 }
@@ -65,8 +76,12 @@ func (s *Server) Restart(t testing.TB) {
 }
 
 func (s *Server) start() error {
-	cmd := exec.Command("redis-server", "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir, "--protected-mode", "yes")
+	args := []string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir, "--protected-mode", "yes"}
+	if s.password != "" {
+		args = append(args, "--requirepass", s.password)
+	}
+	cmd := exec.Command("redis-server", args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -95,7 +110,8 @@ func drain(r interface{ Read([]byte) (int, error) }) {
 	}
 }
 
-// ping sends a PING in Redis's protocol and waits for +PONG.
+// ping sends a PING in Redis's protocol and waits for +PONG, or for the
+// refusal a server with a password gives before AUTH: either way it is up.
 func ping(port int) bool {
 	c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 200*time.Millisecond)
 	if err != nil {
@@ -107,7 +123,7 @@ func ping(port int) bool {
 		return false
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
-	return err == nil && line == "+PONG\r\n"
+	return err == nil && (line == "+PONG\r\n" || strings.HasPrefix(line, "-NOAUTH"))
 }
 
 func freePort() (int, error) {
