@@ -209,6 +209,7 @@ func TestConfirmationOnceAcrossThreeReplicasWithRedis(t *testing.T) {
 		sessions = append(sessions, httpSession(t, r.url+"/mcp", endpointToken, "2025-11-25"))
 	}
 	const rounds = 50
+	followed, refused := 0, 0
 	for round := range rounds {
 		preview, msg := call(t, sessions[round%3], "reboot_server", map[string]any{"server": "etl-1"})
 		token, _ := preview["confirmationToken"].(string)
@@ -216,38 +217,52 @@ func TestConfirmationOnceAcrossThreeReplicasWithRedis(t *testing.T) {
 			t.Fatalf("round %d: no confirmation token: %v %s", round, preview, msg)
 		}
 		args := map[string]any{"server": "etl-1", "confirmation_token": token}
-		errs := make([]string, len(sessions))
+		before := len(s.Stats().Writes)
+		outs := make([]*mcp.CallToolResult, len(sessions))
+		errs := make([]error, len(sessions))
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		for i, cs := range sessions {
 			wg.Go(func() {
 				<-start
-				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "reboot_server", Arguments: args})
-				switch {
-				case err != nil:
-					errs[i] = err.Error()
-				case res.IsError:
-					errs[i] = res.Content[0].(*mcp.TextContent).Text
-				}
+				outs[i], errs[i] = cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "reboot_server", Arguments: args})
 			})
 		}
 		close(start)
 		wg.Wait()
-		ran := 0
-		for i, e := range errs {
-			switch {
-			case e == "":
-				ran++
-			case !strings.Contains(e, "already used") && !strings.Contains(e, "server changed"):
-				t.Fatalf("round %d, replica %d: refused for an unexpected reason: %s", round, i, e)
-			}
+		writes := s.Stats().Writes[before:]
+		if len(writes) != 1 {
+			t.Fatalf("round %d: the simulator executed %d reboots for one confirmation, want exactly 1", round, len(writes))
 		}
-		if ran != 1 {
-			t.Fatalf("round %d: the confirmed reboot ran on %d replicas, want exactly 1", round, ran)
+		for i, res := range outs {
+			if errs[i] != nil {
+				t.Fatalf("round %d, replica %d: %v", round, i, errs[i])
+			}
+			text := res.Content[0].(*mcp.TextContent).Text
+			if res.IsError {
+				if !strings.Contains(text, "already used") && !strings.Contains(text, "server changed") {
+					t.Fatalf("round %d, replica %d: refused for an unexpected reason: %s", round, i, text)
+				}
+				refused++
+				continue
+			}
+			if strings.Contains(text, "already pending") {
+				followed++
+			}
+			// A replica that found the reboot already pending follows it:
+			// the same request, not a second one.
+			var out struct {
+				RequestID string `json:"requestId"`
+			}
+			b, _ := json.Marshal(res.StructuredContent)
+			if err := json.Unmarshal(b, &out); err != nil || out.RequestID != writes[0].RequestID {
+				t.Fatalf("round %d, replica %d: succeeded with request %q, but the one executed is %s: %s", round, i, out.RequestID, writes[0].RequestID, text)
+			}
 		}
 	}
 	if w := s.Stats().Writes; len(w) != rounds {
 		t.Fatalf("the simulator executed %d reboots in %d rounds, want %d", len(w), rounds, rounds)
 	}
-	t.Logf("%d rounds, 3 replicas, one Redis: %d reboots executed, 0 doubles", rounds, rounds)
+	t.Logf("%d rounds, 3 replicas, one Redis: %d reboots executed, 0 doubles; of the other answers, %d refused the spent confirmation and %d followed the reboot already pending",
+		rounds, rounds, refused, followed)
 }
