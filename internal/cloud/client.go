@@ -51,7 +51,7 @@ type Config struct {
 	// the others are left out of every list and refused by id.
 	Scope  func(Datacenter) bool
 	Logger *slog.Logger
-	// Budget, when set, is the API's rate budget shared with the other
+	// Budget, when set, shares the pause after a 429 with the other
 	// processes that use the same credentials (hosted replicas sharing
 	// Redis); nil = this client paces alone.
 	Budget transport.Budget
@@ -165,7 +165,7 @@ func httpStack(cfg Config, base *url.URL, log *slog.Logger) *http.Client {
 
 // accountKey names the API budget of one set of credentials without
 // revealing them: every process with the same credentials on the same API
-// draws from the same budget.
+// shares it.
 func accountKey(cfg Config, base *url.URL) string {
 	h := sha256.New()
 	for _, part := range []string{base.String(), cfg.Token, cfg.Username, cfg.Password, cfg.ContractNumber} {

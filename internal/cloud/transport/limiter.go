@@ -8,23 +8,23 @@ import (
 	"time"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
-	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 )
 
 // Limit returns next behind a limiter of its own: give each caller one.
 func Limit(next http.RoundTripper) http.RoundTripper { return &limiter{next: next} }
 
-// Budget is a rate budget that several processes draw from: the replicas
-// of a hosted server that use one IONOS account share the account's limit.
+// Budget is what the processes that use one IONOS account share about
+// its rate limit: the pause a 429 asks for. The room left needs no sharing:
+// the API reports it to every process in the headers of every answer, and
+// each process's bucket mirrors them. A pause does need it: without it,
+// every replica would draw its own 429 before it waited.
 type Budget interface {
-	Allow(ctx context.Context, key string, l sharedstate.Limit, n int) (sharedstate.Decision, error)
 	Hold(ctx context.Context, key string, d time.Duration) error
 	Held(ctx context.Context, key string) (time.Duration, error)
 }
 
-// LimitShared is Limit with the bucket and the pause after a 429 kept in b
-// under account, so that every process using the account paces as one.
-// The API's limits are still learned from its headers by each process.
+// LimitShared is Limit with the pause after a 429 kept in b under account,
+// so that every process using the account waits it out together.
 func LimitShared(next http.RoundTripper, b Budget, account string) http.RoundTripper {
 	return &limiter{next: next, budget: b, account: account}
 }
@@ -61,45 +61,21 @@ func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// wait holds a request until the bucket has room for it. Waiting that
-// would overrun the deadline is skipped: the request goes out and the API
-// answers (a 429 says when to come back).
+// wait holds a request until the bucket has room for it and any pause
+// that another process sharing the account learned from a 429 is over.
+// Waiting that would overrun the deadline is skipped: the request goes out
+// and the API answers (a 429 says when to come back).
 func (l *limiter) wait(ctx context.Context) error {
-	if l.budget == nil {
-		wait := l.reserve(time.Now())
-		if wait <= 0 || !fits(ctx, wait) {
-			return nil
-		}
-		return Sleep(ctx, wait)
-	}
-	for {
-		wait := l.sharedDelay(ctx)
-		if wait <= 0 || !fits(ctx, wait) {
-			return nil
-		}
-		if err := Sleep(ctx, wait); err != nil {
-			return err
+	wait := l.reserve(time.Now())
+	if l.budget != nil {
+		if held, err := l.budget.Held(ctx, l.account+":pause"); err == nil {
+			wait = max(wait, held)
 		}
 	}
-}
-
-// sharedDelay takes one request from the shared bucket, or says how long
-// until it can. A pause after a 429 comes first, and takes nothing.
-func (l *limiter) sharedDelay(ctx context.Context) time.Duration {
-	if held, err := l.budget.Held(ctx, l.account+":pause"); err == nil && held > 0 {
-		return held
+	if wait <= 0 || !fits(ctx, wait) {
+		return nil
 	}
-	l.mu.Lock()
-	known, lim := l.known, sharedstate.Limit{PerSecond: l.perSec, Burst: int(l.burst)}
-	l.mu.Unlock()
-	if !known || lim.PerSecond <= 0 || lim.Burst < 1 {
-		return 0
-	}
-	d, err := l.budget.Allow(ctx, l.account, lim, 1)
-	if err != nil || d.Allowed || d.RetryAfter < 0 {
-		return 0
-	}
-	return d.RetryAfter
+	return Sleep(ctx, wait)
 }
 
 // reserve takes one request from the bucket and says how long to wait for it.
