@@ -69,12 +69,7 @@ func (a *authenticator) wrap(next http.Handler) http.Handler {
 	}
 	// The go-sdk reads the caller from a TokenInfo that only its own
 	// middleware can place; it gets it from here.
-	next = auth.RequireBearerToken(func(_ context.Context, _ string, r *http.Request) (*auth.TokenInfo, error) {
-		if ti, ok := r.Context().Value(tokenInfoKey{}).(*auth.TokenInfo); ok {
-			return ti, nil
-		}
-		return nil, auth.ErrInvalidToken
-	}, nil)(next)
+	next = auth.RequireBearerToken(tokenFromGuard, nil)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ti, no := a.authenticate(r)
 		if no != nil {
@@ -85,8 +80,18 @@ func (a *authenticator) wrap(next http.Handler) http.Handler {
 	})
 }
 
+// tokenFromGuard hands the go-sdk's bearer middleware the TokenInfo that
+// our own authentication placed in the request (token, pass-through and
+// OAuth modes alike).
+func tokenFromGuard(_ context.Context, _ string, r *http.Request) (*auth.TokenInfo, error) {
+	if ti, ok := r.Context().Value(tokenInfoKey{}).(*auth.TokenInfo); ok {
+		return ti, nil
+	}
+	return nil, auth.ErrInvalidToken
+}
+
 // denial is why a request is not let in, as an HTTP answer. (OAuth mode
-// has its own, refusal, with RFC 6750 error codes.)
+// has its own, oauthRefusal, with RFC 6750 error codes.)
 type denial struct {
 	status     int
 	msg        string

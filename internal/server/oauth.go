@@ -222,13 +222,6 @@ func (rs *resourceServer) wrap(next http.Handler) http.Handler {
 	})
 }
 
-func tokenFromGuard(_ context.Context, _ string, r *http.Request) (*auth.TokenInfo, error) {
-	if ti, ok := r.Context().Value(tokenInfoKey{}).(*auth.TokenInfo); ok {
-		return ti, nil
-	}
-	return nil, auth.ErrInvalidToken
-}
-
 func (rs *resourceServer) authenticate(r *http.Request) (*auth.TokenInfo, *oauthRefusal) {
 	raw, ok := bearer(r)
 	if !ok {

@@ -154,10 +154,8 @@ func TestOpenRedisErrorsKeepThePassword(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%q: no error", u)
 		}
-		if msg := err.Error(); contains(msg, "s3cret-pass") {
+		if msg := err.Error(); strings.Contains(msg, "s3cret-pass") {
 			t.Fatalf("the error repeats the password: %s", msg)
 		}
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
