@@ -41,7 +41,7 @@ func (f *serverFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.sim, "sim", false, "use the embedded IONOS Cloud API simulator instead of the real API")
 	fs.Float64Var(&f.simScale, "sim-time-scale", 0.1, "with --sim: multiply the simulator's action durations (1 = realistic, 0.01 = near instant)")
 	fs.BoolVar(&f.readOnly, "read-only", false, "register only the read tools (IONOS_MCP_READ_ONLY)")
-	fs.StringVar(&f.confirm, "confirm", "", "confirmation of stop/reboot/suspend: auto, elicit, token or none (IONOS_MCP_CONFIRM)")
+	fs.StringVar(&f.confirm, "confirm", "", "confirmation of stop/reboot/suspend: auto, human, elicit, token or none (IONOS_MCP_CONFIRM)")
 	fs.StringSliceVar(&f.protect, "protect", nil, "servers that may never be stopped, rebooted or suspended: names, ids or globs (IONOS_MCP_PROTECT)")
 	fs.StringSliceVar(&f.dcs, "datacenters", nil, "the only data centers to see and act on: names, ids or globs (IONOS_MCP_DATACENTERS)")
 	fs.StringVar(&f.auditLog, "audit-log", "", "append a JSON line per call of a write tool to this file (IONOS_MCP_AUDIT_LOG)")

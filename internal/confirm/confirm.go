@@ -33,8 +33,12 @@ type Policy string
 // The confirmation policies (IONOS_MCP_CONFIRM).
 const (
 	// Auto asks through MCP elicitation when the client can show a form,
-	// and falls back to a preview plus a confirmation token otherwise.
+	// else in the confirmation view when the client can show MCP Apps, and
+	// falls back to a preview plus a confirmation token otherwise.
 	Auto Policy = "auto"
+	// Human asks a person only: through elicitation or the confirmation
+	// view, and refuses where the client offers neither.
+	Human Policy = "human"
 	// Elicit asks through elicitation only, and refuses when the client cannot.
 	Elicit Policy = "elicit"
 	// Token always uses the preview and confirmation token.
@@ -48,21 +52,24 @@ func ParsePolicy(s string) (Policy, error) {
 	switch p := Policy(strings.ToLower(strings.TrimSpace(s))); p {
 	case "":
 		return Auto, nil
-	case Auto, Elicit, Token, None:
+	case Auto, Human, Elicit, Token, None:
 		return p, nil
 	}
-	return "", fmt.Errorf("confirmation policy %q: want auto, elicit, token or none", s)
+	return "", fmt.Errorf("confirmation policy %q: want auto, human, elicit, token or none", s)
 }
 
-// Purpose separates the two kinds of sealed claims, so that the state sealed
-// into an elicitation (minted before the human answered) can never serve as
-// a confirmation token.
+// Purpose separates the kinds of sealed claims, so that the state sealed
+// into an elicitation or handed to a view (minted before the human
+// answered) can never serve as a confirmation token, nor one as the other.
 type Purpose string
 
 // The purposes.
 const (
 	PurposeToken  Purpose = "token"
 	PurposeElicit Purpose = "elicit"
+	// PurposeView is a grant handed to the confirmation view: it lets the
+	// view's app-only tool run the action once, if the person accepts.
+	PurposeView Purpose = "view"
 )
 
 // Claims is what a token binds.
@@ -202,6 +209,14 @@ func (s *Signer) Verify(token string, want Claims) error {
 		return ErrStale
 	}
 	return nil
+}
+
+// Etag returns the etag that a genuine token binds, so that a caller
+// deciding not to act (a declined view) can verify everything else
+// without reading the server.
+func (s *Signer) Etag(token string) (string, error) {
+	got, _, err := s.open(token)
+	return got.Etag, err
 }
 
 // Spend marks a verified token as used in the ledger. It returns ErrSpent

@@ -22,6 +22,7 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/paging"
 	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 	"github.com/ionos-mcp/ionos-mcp/internal/tools"
+	"github.com/ionos-mcp/ionos-mcp/internal/views"
 )
 
 // Options are what New needs besides the Config.
@@ -56,7 +57,8 @@ type Server struct {
 
 const instructions = "IONOS Cloud compute: data centers, servers, power actions and the asynchronous requests they create. " +
 	"Servers and data centers can be named by name or id. list_servers without a datacenter covers the whole account in one call. " +
-	"Power actions wait until done and return a requestId; stop, reboot and suspend ask the user to confirm first."
+	"Power actions wait until done and return a requestId; stop, reboot and suspend need a person's decision first: " +
+	"the client's prompt or the confirmation view asks them where the client can, else the result asks you to get their agreement."
 
 // New validates the configuration and prepares the server. It makes no API call.
 func New(o Options) (*Server, error) {
@@ -173,11 +175,12 @@ func (s *Server) mcpServer(clients tools.ClientFunc, readOnly bool) (*mcp.Server
 	srv := mcp.NewServer(&mcp.Implementation{Name: "ionos-mcp", Title: "IONOS Cloud compute", Version: s.version}, &mcp.ServerOptions{
 		Logger:       s.sdkLog(),
 		Instructions: instructions,
-		// Tools only: no logging capability (deprecated in 2026-07-28), no resources, no prompts.
-		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
+		// Tools, and the views of MCP Apps as resources; no logging
+		// capability (deprecated in 2026-07-28), no prompts.
+		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}, Resources: &mcp.ResourceCapabilities{}},
 		SchemaCache:  s.cache,
 	})
-	srv.AddReceivingMiddleware(toolsOnly)
+	srv.AddReceivingMiddleware(declaredOnly)
 	srv.AddReceivingMiddleware(s.callLog)
 	var rec audit.Recorder
 	if s.audit != nil {
@@ -197,6 +200,9 @@ func (s *Server) mcpServer(clients tools.ClientFunc, readOnly bool) (*mcp.Server
 		Creds:       tools.CredsOf(s.cfg),
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := views.Register(srv); err != nil {
 		return nil, err
 	}
 	return srv, nil
@@ -230,15 +236,15 @@ func (m minLevel) WithGroup(g string) slog.Handler {
 	return minLevel{Handler: m.Handler.WithGroup(g), min: m.min}
 }
 
-// toolsOnly answers "method not found" for the features this server does
-// not declare. The go-sdk serves prompts/list, resources/list and
+// declaredOnly answers "method not found" for the features this server does
+// not declare. The go-sdk serves prompts/list, resource subscriptions and
 // logging/setLevel on every server, which contradicts the capabilities
-// announced in initialize and server/discover (tools only).
-func toolsOnly(next mcp.MethodHandler) mcp.MethodHandler {
+// announced in initialize and server/discover (tools, and resources
+// without subscriptions).
+func declaredOnly(next mcp.MethodHandler) mcp.MethodHandler {
 	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 		switch method {
-		case "prompts/list", "prompts/get", "resources/list", "resources/read", "resources/templates/list",
-			"resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel":
+		case "prompts/list", "prompts/get", "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel":
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: "method not found: " + method}
 		}
 		return next(ctx, method, req)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
+	"github.com/ionos-mcp/ionos-mcp/internal/views"
 )
 
 // inputKey names the confirmation in an input-required result.
@@ -28,30 +29,42 @@ type confirmation struct {
 
 // confirmAction decides whether a destructive action may run now.
 //
-// With elicitation the human answers in the client's own prompt: the first
-// call returns an input request plus sealed state, and the client calls
-// again with the answer (on 2025-era sessions the SDK does that round trip
-// itself). Without elicitation, the first call returns a preview and a
-// token, and the agent calls again with the token once the user agreed.
-// Both the sealed state and the token bind tool, server, caller and the
-// server's etag, so neither works for another server, another caller, or
-// after the server changed.
-func (t *toolset) confirmAction(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, token string) confirmation {
-	claims := confirm.Claims{Tool: p.name, Datacenter: s.DatacenterID, Server: s.ID, Etag: s.Etag, Caller: callerOf(req)}
+// A person decides, where the client lets one: with elicitation they answer
+// in the client's own prompt (the first call returns an input request plus
+// sealed state, and the client calls again with the answer; on 2025-era
+// sessions the SDK does that round trip itself). Where the client shows MCP
+// Apps, the result hands a grant to the confirmation view, whose app-only
+// tool apply_power_decision runs the action if they accept. Otherwise the
+// first call returns a preview and a token, and the agent calls again with
+// the token: that relies on the agent asking, so IONOS_MCP_CONFIRM=human
+// refuses it. Sealed state, grant and token all bind tool, server, caller
+// and the server's etag, so none works for another server, another caller,
+// or after the server changed.
+func (t *toolset) confirmAction(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, pc *powerCall) confirmation {
+	claims := claimsOf(req, p, s)
 	answer, answered := inputResponse(req)
 	switch {
+	case pc.grant != "": // checked by runPower before anything else
+		return confirmation{proceed: true, how: "view"}
 	case t.Confirm == confirm.None:
 		return confirmation{proceed: true, how: "not-required"}
-	case token != "":
-		return t.checkToken(ctx, p, claims, token)
+	case pc.token != "":
+		return t.checkToken(ctx, req, p, claims, pc.token)
 	case answered:
 		return t.checkAnswer(ctx, req, p, s, claims, answer)
 	case t.Confirm != confirm.Token && canElicit(req):
 		return t.askHuman(p, s, claims)
+	case t.viewsAllowed() && views.Supported(req.ClientCapabilities()):
+		return t.offerView(p, s, claims)
 	case t.Confirm == confirm.Elicit:
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
 			"this MCP client cannot show a confirmation prompt (it does not support elicitation), and this server requires one for %s (IONOS_MCP_CONFIRM=elicit). "+
 				"Nothing was changed. Use a client that supports elicitation, or perform the action in the IONOS Data Center Designer", p.name)}}
+	case t.Confirm == confirm.Human:
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
+			"this MCP client can neither ask the person (it does not support elicitation) nor show the confirmation view (it does not declare MCP Apps, %s), "+
+				"and this server lets only a person confirm %s (IONOS_MCP_CONFIRM=human). Nothing was changed. "+
+				"Use a client that supports elicitation or MCP Apps, or perform the action in the IONOS Data Center Designer", views.Extension, p.name)}}
 	}
 	tok, exp := t.Signer.Mint(withPurpose(claims, confirm.PurposeToken))
 	return confirmation{how: "preview-issued", out: PowerOutput{
@@ -62,9 +75,27 @@ func (t *toolset) confirmAction(ctx context.Context, req *mcp.CallToolRequest, p
 	}}
 }
 
-func (t *toolset) checkToken(ctx context.Context, p powerSpec, claims confirm.Claims, token string) confirmation {
-	if t.Confirm == confirm.Elicit {
+// claimsOf is what a confirmation of p on s binds.
+func claimsOf(req *mcp.CallToolRequest, p powerSpec, s cloud.Server) confirm.Claims {
+	return confirm.Claims{Tool: p.name, Datacenter: s.DatacenterID, Server: s.ID, Etag: s.Etag, Caller: callerOf(req)}
+}
+
+// viewsAllowed reports whether the policy lets the confirmation view decide.
+func (t *toolset) viewsAllowed() bool { return t.Confirm == confirm.Auto || t.Confirm == confirm.Human }
+
+func (t *toolset) checkToken(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, claims confirm.Claims, token string) confirmation {
+	switch {
+	case t.Confirm == confirm.Elicit:
 		return confirmation{how: "refused", err: &refusal{"this server accepts confirmations only through the client's own prompt (IONOS_MCP_CONFIRM=elicit), not confirmation tokens. Nothing was changed"}}
+	case t.Confirm == confirm.Human:
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("this server lets only a person confirm %s, in the client's prompt or the confirmation view (IONOS_MCP_CONFIRM=human), "+
+			"not with confirmation tokens. Nothing was changed. Call %s without confirmation_token", p.name, p.name)}}
+	case t.Confirm == confirm.Auto && (canElicit(req) || views.Supported(req.ClientCapabilities())):
+		// This client is never given tokens, so a token here was minted
+		// for another client: taking it would let the agent skip the
+		// person this client can ask.
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("this MCP client can ask the person itself (in its prompt or the confirmation view), so confirmation tokens are not accepted from it. "+
+			"Nothing was changed. Call %s without confirmation_token: the person is asked", p.name)}}
 	}
 	err := t.Signer.Verify(token, withPurpose(claims, confirm.PurposeToken))
 	if err == nil {
@@ -132,6 +163,11 @@ func (t *toolset) askHuman(p powerSpec, s cloud.Server, claims confirm.Claims) c
 
 // preview tells the human exactly what will happen.
 func preview(p powerSpec, s cloud.Server) string {
+	return summary(p, s) + " " + consequences(p.action)
+}
+
+// summary names the action, the server and its state now.
+func summary(p powerSpec, s cloud.Server) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s server %q", capitalize(string(p.action)), s.Name)
 	fmt.Fprintf(&b, " (%s", orText(s.Type, "unknown type"))
@@ -142,17 +178,22 @@ func preview(p powerSpec, s cloud.Server) string {
 	if s.Busy() {
 		b.WriteString(" and another request on it is still pending, so this one will queue behind it")
 	}
-	b.WriteString(". ")
-	switch p.action {
-	case cloud.Stop:
-		b.WriteString("Stopping is a forced power-off, like pulling the plug: the operating system is not shut down and unsaved data is lost. " +
-			"Cores and RAM are freed and no longer billed; public IPv4 addresses that are not reserved return to the pool, so the server may get another address on start.")
-	case cloud.Reboot:
-		b.WriteString("Rebooting is a hard reset, like pressing the reset button: the operating system is not shut down and unsaved data is lost.")
-	case cloud.Suspend:
-		b.WriteString("Suspending halts the server; its resources stay reserved and billed.")
-	}
+	b.WriteString(".")
 	return b.String()
+}
+
+// consequences says in plain words what the action does.
+func consequences(a cloud.Action) string {
+	switch a {
+	case cloud.Stop:
+		return "Stopping is a forced power-off, like pulling the plug: the operating system is not shut down and unsaved data is lost. " +
+			"Cores and RAM are freed and no longer billed; public IPv4 addresses that are not reserved return to the pool, so the server may get another address on start."
+	case cloud.Reboot:
+		return "Rebooting is a hard reset, like pressing the reset button: the operating system is not shut down and unsaved data is lost."
+	case cloud.Suspend:
+		return "Suspending halts the server; its resources stay reserved and billed."
+	}
+	return ""
 }
 
 // inputResponse returns the answer to our confirmation, if this call carries one.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/paging"
+	"github.com/ionos-mcp/ionos-mcp/internal/views"
 )
 
 // ListServersInput is the input of list_servers.
@@ -68,6 +69,7 @@ var listServersTool = &mcp.Tool{
 		"Filter with vm_state, name or filter. If next is present, call again with cursor=next and the same filters for the following page; " +
 		"pages of one walk come from one reading of the account.",
 	Annotations: readAnnotations("List servers"),
+	Meta:        views.ToolMeta(views.InventoryURI),
 }
 
 // A walk's pages. The defaults answer an account of up to 500 servers in

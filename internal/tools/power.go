@@ -10,6 +10,7 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/audit"
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/views"
 )
 
 // PowerInput is the input of start_server and resume_server.
@@ -32,7 +33,7 @@ type ConfirmedPowerInput struct {
 // PowerOutput is the result of every power tool.
 type PowerOutput struct {
 	Action            string        `json:"action"`
-	Status            string        `json:"status" jsonschema:"DONE, FAILED, QUEUED or RUNNING (not finished: follow with get_request_status), NO_CHANGE, CONFIRMATION_REQUIRED or DECLINED"`
+	Status            string        `json:"status" jsonschema:"DONE, FAILED, QUEUED or RUNNING (not finished: follow with get_request_status), NO_CHANGE, CONFIRMATION_REQUIRED, CONFIRMATION_IN_VIEW or DECLINED"`
 	RequestID         string        `json:"requestId,omitempty"`
 	Message           string        `json:"message"`
 	Server            *cloud.Server `json:"server,omitempty" jsonschema:"the server as last seen"`
@@ -56,8 +57,8 @@ type powerSpec struct {
 	description string
 }
 
-const confirmText = " Asks the user first, in the client's prompt; or the result is CONFIRMATION_REQUIRED: show its message to the user and, " +
-	"only if they agree, repeat the call with confirmation_token."
+const confirmText = " A person decides first: the client's own prompt asks them (elicitation), or its confirmation view does (MCP Apps: the result is then CONFIRMATION_IN_VIEW, " +
+	"and only the person can go on). On clients with neither, the result is CONFIRMATION_REQUIRED: show its message to the user and repeat the call with confirmation_token only if they agree."
 
 const waitText = " Waits until done (wait, timeout_seconds); if time runs out, follow requestId with get_request_status."
 
@@ -89,7 +90,7 @@ var powerTools = []powerSpec{
 }
 
 func (p powerSpec) tool() *mcp.Tool {
-	return &mcp.Tool{
+	tool := &mcp.Tool{
 		Name:        p.name,
 		Description: p.description,
 		Annotations: &mcp.ToolAnnotations{
@@ -97,13 +98,18 @@ func (p powerSpec) tool() *mcp.Tool {
 			IdempotentHint: p.idempotent, OpenWorldHint: ptr(true),
 		},
 	}
+	if p.confirm {
+		tool.Meta = views.ToolMeta(views.ConfirmURI)
+	}
+	return tool
 }
 
 // powerCall is one power tool call on its way through the steps.
 type powerCall struct {
 	PowerInput
 	spec  powerSpec
-	token string
+	token string // a confirmation token, from the agent
+	grant string // a grant of the confirmation view, from apply_power_decision
 	ev    audit.Event
 }
 
@@ -158,6 +164,16 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 	if err := pc.spec.action.Check(s); err != nil {
 		return nil, PowerOutput{}, explain(err)
 	}
+	// A grant is the person's one decision in the view: it is checked and
+	// spent before a pending request could be followed in its place, so a
+	// replayed decision is refused as such.
+	if pc.grant != "" {
+		cf := t.checkGrant(ctx, pc.spec, claimsOf(req, pc.spec, s), pc.grant)
+		pc.ev.Confirmation = cf.how
+		if !cf.proceed {
+			return nil, PowerOutput{}, cf.err
+		}
+	}
 	// The same action already pending is followed, not sent again; nothing
 	// new is sent, so nobody needs to be asked.
 	if s.Busy() {
@@ -165,13 +181,13 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 			return res, out, err
 		}
 	}
-	// A token, when given, is checked before anything else is said, so that
-	// a replayed or foreign token is always reported as such.
-	if pc.spec.action.AlreadyDone(s) && pc.token == "" {
+	// A token or grant, when given, is checked before anything else is
+	// said, so that a replayed or foreign one is always reported as such.
+	if pc.spec.action.AlreadyDone(s) && pc.token == "" && pc.grant == "" {
 		return nil, noChange(out, s), nil
 	}
 	if pc.spec.confirm {
-		cf := t.confirmAction(ctx, req, pc.spec, s, pc.token)
+		cf := t.confirmAction(ctx, req, pc.spec, s, pc)
 		pc.ev.Confirmation = cf.how
 		if !cf.proceed {
 			if cf.out.Status != "" {

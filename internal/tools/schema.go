@@ -27,9 +27,16 @@ func schemaFor[T any]() *jsonschema.Schema {
 		panic(fmt.Sprintf("tools: schema of %v: %v", t, err)) // a programming error, caught by every test run
 	}
 	dropNull(s)
+	if a, ok := any(*new(T)).(schemaAdjuster); ok {
+		a.adjustSchema(s)
+	}
 	actual, _ := schemas.LoadOrStore(t, s)
 	return actual.(*jsonschema.Schema)
 }
+
+// schemaAdjuster is a type that adds to its inferred schema what Go types
+// cannot say, such as the values of an enum.
+type schemaAdjuster interface{ adjustSchema(*jsonschema.Schema) }
 
 func dropNull(s *jsonschema.Schema) {
 	if s == nil {

@@ -3,9 +3,10 @@
 // of destructive actions. Handlers turn a tool call into calls of the domain
 // client (internal/cloud); they never build URLs.
 //
-// One file per area: datacenters.go, servers.go, power.go, requests.go;
-// confirm.go holds the confirmation flow and errors.go the translation of
-// errors into text that tells a model what to do next.
+// One file per area: datacenters.go, servers.go, inventory.go, power.go,
+// requests.go; confirm.go holds the confirmation flow, view.go its MCP Apps
+// view (the offer and the app-only apply_power_decision), and errors.go the
+// translation of errors into text that tells a model what to do next.
 package tools
 
 import (
@@ -113,6 +114,7 @@ func Register(srv *mcp.Server, o Options) error {
 			add(srv, t, p.tool(), t.power(p))
 		}
 	}
+	add(srv, t, applyDecisionTool, t.applyDecision)
 	return nil
 }
 
@@ -170,6 +172,9 @@ func (t *toolset) refuseWrites(next mcp.MethodHandler) mcp.MethodHandler {
 
 // isWriteTool reports whether name is one of the write tools.
 func isWriteTool(name string) bool {
+	if name == applyDecisionTool.Name {
+		return true
+	}
 	for _, p := range powerTools {
 		if p.name == name {
 			return true
