@@ -118,8 +118,12 @@ func TestServeOverStdioAgainstSimProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			tools, err := cs.ListTools(ctx, nil)
-			if err != nil || len(tools.Tools) != 9 {
+			if err != nil || len(tools.Tools) != 10 {
 				t.Fatalf("tools/list: %v, %d tools", err, len(tools.Tools))
+			}
+			view, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "ui://ionos-mcp/confirm"})
+			if err != nil || len(view.Contents) != 1 || view.Contents[0].MIMEType != "text/html;profile=mcp-app" || !strings.Contains(view.Contents[0].Text, "<script>") {
+				t.Fatalf("resources/read of the confirmation view: %v %+v", err, view)
 			}
 			var inv struct {
 				Total   int `json:"total"`

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -44,13 +45,28 @@ var all = []view{
 		"Data centers with their servers and power state, a filter, and power actions that go through the confirmation view.", "inventory.html"},
 }
 
-// Register adds the views to srv as resources.
-func Register(srv *mcp.Server) error {
+// pages are the rendered views, by page name. Hosted mode builds a server
+// per request, so they are rendered once per process.
+var pages = sync.OnceValues(func() (map[string]string, error) {
+	m := make(map[string]string, len(all))
 	for _, v := range all {
 		html, err := render(v.page)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		m[v.page] = html
+	}
+	return m, nil
+})
+
+// Register adds the views to srv as resources.
+func Register(srv *mcp.Server) error {
+	rendered, err := pages()
+	if err != nil {
+		return err
+	}
+	for _, v := range all {
+		html := rendered[v.page]
 		srv.AddResource(&mcp.Resource{URI: v.uri, Name: v.name, Title: v.title, Description: v.description, MIMEType: MIMEType},
 			func(_ context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 				return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: v.uri, MIMEType: MIMEType, Text: html}}}, nil
