@@ -14,8 +14,10 @@ import (
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
+	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate/redistest"
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
+	"github.com/ionos-mcp/ionos-mcp/internal/views"
 )
 
 // replicas are hosted endpoints in front of one simulated account, each
@@ -28,6 +30,11 @@ type replicas struct {
 
 func startReplicas(t *testing.T, n int, redisURL string, o HTTPOptions) *replicas {
 	t.Helper()
+	return startReplicasWith(t, n, redisURL, o, confirm.Token)
+}
+
+func startReplicasWith(t *testing.T, n int, redisURL string, o HTTPOptions, policy confirm.Policy) *replicas {
+	t.Helper()
 	// A generous API limit: these tests are about grants, not pacing.
 	s, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: 0.0005}, RateLimit: sim.RateLimit{PerMinute: 600000, Burst: 10000}})
 	if err != nil {
@@ -36,7 +43,7 @@ func startReplicas(t *testing.T, n int, redisURL string, o HTTPOptions) *replica
 	t.Cleanup(func() { s.Close() })
 	r := &replicas{sim: s}
 	for range n {
-		cfg := config.Config{Token: s.Token(), APIURL: s.URL, Confirm: "token", ConfirmKey: "team-confirmation-key-0123456789",
+		cfg := config.Config{Token: s.Token(), APIURL: s.URL, Confirm: policy, ConfirmKey: "team-confirmation-key-0123456789",
 			HTTP: config.HTTP{Addr: "127.0.0.1:0", Auth: AuthToken, Token: endpointToken, RedisURL: redisURL}}
 		srv, err := New(Options{Config: cfg, Version: "test", Poll: cloud.Poll{First: time.Millisecond, Max: 5 * time.Millisecond}})
 		if err != nil {
@@ -116,6 +123,63 @@ func TestReplicasRunAConfirmationOnce(t *testing.T) {
 			wantRefusal(t, round, i, o.msg, o.out, writes[0].RequestID)
 		}
 	}
+}
+
+// The confirmation view's decision, sent to three replicas at once, runs
+// once: any replica verifies the grant, and Redis lets one spend it.
+func TestReplicasApplyAViewDecisionOnce(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startReplicasWith(t, 3, rs.URL, HTTPOptions{RatePerSecond: 1000}, confirm.Human)
+	ui := &mcp.ClientOptions{Capabilities: &mcp.ClientCapabilities{
+		Extensions: map[string]any{views.Extension: map[string]any{"mimeTypes": []string{views.MIMEType}}}}}
+	// 2026-07-28 clients declare their capabilities in every request; on a
+	// stateless endpoint those of a 2025-11-25 client are not known after
+	// initialize (see docs/hosted.md).
+	var sessions []*mcp.ClientSession
+	for _, n := range r.nodes {
+		sessions = append(sessions, n.session(t, endpointToken, "2026-07-28", ui))
+	}
+	const rounds = 10
+	for round := range rounds {
+		res, err := sessions[round%3].CallTool(context.Background(), &mcp.CallToolParams{Name: "reboot_server", Arguments: map[string]any{"server": "etl-1"}})
+		if err != nil || res.IsError {
+			t.Fatalf("round %d: reboot_server: %v %+v", round, err, res)
+		}
+		offer, _ := res.Meta["ionos-mcp/confirmation"].(map[string]any)
+		if offer == nil || offer["grant"] == "" {
+			t.Fatalf("round %d: no offer for the view: %+v", round, res.Meta)
+		}
+		args := map[string]any{"grant": offer["grant"], "action": "reboot", "server": offer["serverId"], "datacenter": offer["datacenterId"], "decision": "accept"}
+		before := len(r.sim.Stats().Writes)
+		outs := sendEverywhere(sessions, "apply_power_decision", args)
+		writes := r.sim.Stats().Writes[before:]
+		if len(writes) != 1 {
+			t.Fatalf("round %d: the simulator executed %d reboots for one decision, want 1", round, len(writes))
+		}
+		for i, o := range outs {
+			if o.msg == "" && o.out["requestId"] != writes[0].RequestID {
+				t.Fatalf("round %d, replica %d: succeeded with request %v, but the one executed is %s", round, i, o.out["requestId"], writes[0].RequestID)
+			}
+			if o.msg != "" && !strings.Contains(o.msg, "already used") && !strings.Contains(o.msg, "changed since the view showed it") {
+				t.Fatalf("round %d, replica %d: refused for an unexpected reason: %s", round, i, o.msg)
+			}
+		}
+		waitIdle(t, sessions[0], "etl-1")
+	}
+}
+
+// waitIdle waits until the reboot is over, so that the next round's offer
+// sees the server idle.
+func waitIdle(t *testing.T, cs *mcp.ClientSession, name string) {
+	t.Helper()
+	for range 500 {
+		o := call(cs, "get_server", map[string]any{"server": name})
+		if s, _ := o.out["server"].(map[string]any); s != nil && s["state"] == "AVAILABLE" && s["vmState"] == "RUNNING" {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("%s stayed busy", name)
 }
 
 // wantRefusal checks one replica's answer to a confirmation that another
