@@ -25,6 +25,7 @@
   }
 
   function request(method, params, timeoutMs) {
+    timeoutMs = timeoutMs || CALL_TIMEOUT_MS;
     var id = nextId++;
     return new Promise(function (resolve, reject) {
       var timer = setTimeout(function () {
@@ -32,7 +33,7 @@
         var err = new Error("no answer within " + Math.round(timeoutMs / 1000) + " s");
         err.timeout = true;
         reject(err);
-      }, timeoutMs || CALL_TIMEOUT_MS);
+      }, timeoutMs);
       pending.set(id, { resolve: resolve, reject: reject, timer: timer });
       post({ jsonrpc: "2.0", id: id, method: method, params: params || {} });
     });
@@ -199,12 +200,18 @@
     return parts.join("\n");
   }
 
+  // sentence makes a server's error text start like a sentence.
+  function sentence(text) {
+    if (!text) return text;
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function sleep(ms) {
     return new Promise(function (r) { setTimeout(r, ms); });
   }
 
   function timeText(d) {
-    var opts = { hour: "2-digit", minute: "2-digit", second: "2-digit" };
+    var opts = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZoneName: "short" };
     if (hostContext.timeZone) opts.timeZone = hostContext.timeZone;
     try {
       return d.toLocaleTimeString(hostContext.locale || undefined, opts);
@@ -268,7 +275,7 @@
     clear(this.outcome);
     this.outcome.className = "outcome " + kind;
     this.outcome.appendChild(document.createTextNode(text));
-    if (detail) this.outcome.appendChild(el("span", { class: "detail", text: detail }));
+    if (detail) this.outcome.appendChild(el("span", { class: "detail", text: " " + detail }));
     this.root.setAttribute("data-outcome", kind);
     if (this.serverId && this.opts.onBusy) this.opts.onBusy(this.serverId, false);
     this.addClose();
@@ -289,7 +296,7 @@
     var sc = (res && res.structuredContent) || {};
     if (res && res.isError) {
       this.heading.textContent = what ? what + " did not run" : "The tool failed";
-      this.finish("err", resultText(res) || "The tool returned an error without text.");
+      this.finish("err", sentence(resultText(res)) || "The tool returned an error without text.");
       return;
     }
     if (offer && offer.grant && offer.serverId) {
@@ -325,8 +332,8 @@
     fact("Data center", offer.datacenterName || server.datacenterName);
     if (server.vmState) {
       var now = el("span", {}, [badge(server.vmState)]);
-      if (server.state && server.state !== "AVAILABLE") now.appendChild(document.createTextNode(" "));
-      if (server.state && server.state !== "AVAILABLE") now.appendChild(badge(server.state));
+      if (server.state === "BUSY") now.appendChild(document.createTextNode(" "));
+      if (server.state === "BUSY") now.appendChild(badge("BUSY"));
       fact("Now", now);
     }
     if (offer.target) fact("Afterwards", badge(offer.target));
@@ -339,6 +346,7 @@
     var expires = offer.expires ? new Date(offer.expires) : null;
     if (expires && isNaN(expires.getTime())) expires = null;
     var exp = el("p", { class: "expires" });
+    this.expLine = exp;
     this.body.appendChild(exp);
 
     this.cancelBtn = el("button", { class: "btn", type: "button", text: "Cancel", onclick: function () { self.decide("decline", offer); } });
@@ -360,8 +368,16 @@
     } else {
       exp.textContent = "The server gave no expiry time for this offer.";
     }
-    // The safe choice has the focus.
-    if (!this.finished) this.cancelBtn.focus({ preventScroll: true });
+    // The safe choice has the focus, now if the view has it, else when
+    // the person enters the view.
+    if (!this.finished) {
+      this.cancelBtn.focus({ preventScroll: true });
+      var cancel = this.cancelBtn;
+      window.addEventListener("focus", function () {
+        var a = document.activeElement;
+        if (!self.decided && (!a || a === document.body)) cancel.focus({ preventScroll: true });
+      });
+    }
   };
 
   Panel.prototype.expired = function (offer, expires, exp) {
@@ -379,8 +395,14 @@
     this.decided = true;
     this.timers.forEach(clearInterval);
     this.timers = [];
+    // The countdown means nothing once decided.
+    this.expLine.textContent = "";
     this.acceptBtn.disabled = true;
     this.cancelBtn.disabled = true;
+    // A disabled button loses the focus; the panel keeps it, so the
+    // keyboard stays in place and the progress is read next.
+    this.root.setAttribute("tabindex", "-1");
+    this.root.focus({ preventScroll: true });
     this.root.setAttribute("aria-busy", "true");
     var self = this;
     var args = { grant: offer.grant, action: offer.action, server: offer.serverId, datacenter: offer.datacenterId, decision: decision };
@@ -442,7 +464,7 @@
   Panel.prototype.afterSend = function (res, started) {
     this.root.removeAttribute("aria-busy");
     if (res && res.isError) {
-      this.finish("err", resultText(res) || "The server returned an error without text.");
+      this.finish("err", sentence(resultText(res)) || "The server returned an error without text.");
       return;
     }
     var sc = (res && res.structuredContent) || {};
@@ -467,7 +489,9 @@
   };
 
   Panel.prototype.requestFailed = function (message) {
-    this.finish("err", "The request failed: " + (message || "no message from the API") + ".",
+    var m = message || "no message from the API";
+    if (!/[.!?]$/.test(m)) m += ".";
+    this.finish("err", "The request failed: " + m,
       this.name + " was not changed.");
   };
 
@@ -508,10 +532,10 @@
         this.line("Could not read the request: " + errorText(e), true);
       }
     }
+    // The write's own answer tells the server's state only when it came
+    // back DONE; after polling, the server is read afresh.
     var server = sc.server || {};
-    if (server.vmState) {
-      lastVM = server.vmState;
-    }
+    if (sc.status === "DONE" && server.vmState) lastVM = server.vmState;
     while (true) {
       if (tornDown) return;
       if (lastVM && lastVM === this.target) break;
@@ -526,7 +550,7 @@
         var s = (r && r.structuredContent && r.structuredContent.server) || {};
         if (s.vmState) {
           lastVM = s.vmState;
-          this.line(this.name + " reports " + s.vmState + (s.state && s.state !== "AVAILABLE" ? " (" + s.state + ")" : ""));
+          this.line(this.name + " reports " + s.vmState + (s.state === "BUSY" ? " (BUSY)" : ""));
         }
       } catch (e) {
         this.line("Could not read " + this.name + ": " + errorText(e), true);
