@@ -36,9 +36,12 @@ check() {
   echo "PASS  $name"
 }
 
-check "tools/list: 9 tools, all annotated" \
-  'r.tools.length === 9 && r.tools.every((t) => t.annotations && t.description && t.outputSchema)' \
+check "tools/list: 10 tools, all annotated, the view's tool app-only" \
+  'r.tools.length === 10 && r.tools.every((t) => t.annotations && t.description && t.outputSchema) && r.tools.filter((t) => t._meta?.ui?.visibility?.join() === "app").map((t) => t.name).join() === "apply_power_decision"' \
   --method tools/list
+check "resources/read: the confirmation view, an MCP Apps page" \
+  'r.contents.length === 1 && r.contents[0].mimeType === "text/html;profile=mcp-app" && r.contents[0].text.includes("<script>")' \
+  --method resources/read --uri ui://ionos-mcp/confirm
 check "list_datacenters: the three data centers" \
   'r.structuredContent.datacenters.map((d) => d.name).sort().join() === "analytics,production,staging"' \
   --method tools/call --tool-name list_datacenters
