@@ -128,14 +128,13 @@ func (t *toolset) applyDecision(ctx context.Context, req *mcp.CallToolRequest, i
 		t.recordDecision(req, p, in, err)
 		return nil, PowerOutput{}, err
 	}
-	switch in.Decision {
-	case "accept":
-		no := false
-		return t.runPower(ctx, req, &powerCall{PowerInput: PowerInput{Server: in.Server, Datacenter: in.Datacenter, Wait: &no}, spec: p, grant: in.Grant})
-	case "decline":
+	if in.Decision == "decline" {
 		return t.decline(ctx, req, p, in)
 	}
-	return nil, PowerOutput{}, fmt.Errorf("decision %q: want accept or decline", in.Decision)
+	// The view follows the request itself, so the call returns once the
+	// API accepted the action.
+	no := false
+	return t.runPower(ctx, req, &powerCall{PowerInput: PowerInput{Server: in.Server, Datacenter: in.Datacenter, Wait: &no}, spec: p, grant: in.Grant})
 }
 
 // checkOffer verifies the grant against the call, all but the etag, which
@@ -180,6 +179,6 @@ func (t *toolset) decline(ctx context.Context, req *mcp.CallToolRequest, p power
 // refusal before any API call, or a decline.
 func (t *toolset) recordDecision(req *mcp.CallToolRequest, p powerSpec, in DecisionInput, err error) {
 	ev := audit.Event{Time: time.Now().UTC(), Tool: p.name, ServerRef: truncate(in.Server, 255), Caller: callerOf(req), Client: clientOf(req), Confirmation: "view"}
-	out := PowerOutput{Status: statusDeclined}
-	t.record(ev, nil, out, err, time.Now())
+	t.record(ev, nil, PowerOutput{Status: statusDeclined}, err, time.Now()) // err, when set, decides the status
+
 }
