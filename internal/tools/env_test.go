@@ -131,13 +131,7 @@ func call(t *testing.T, cs *mcp.ClientSession, tool string, args map[string]any,
 		t.Fatalf("%s: protocol error: %v", tool, err)
 	}
 	if res.IsError {
-		var parts []string
-		for _, c := range res.Content {
-			if tc, ok := c.(*mcp.TextContent); ok {
-				parts = append(parts, tc.Text)
-			}
-		}
-		return strings.Join(parts, "\n")
+		return textOf(res)
 	}
 	if out != nil {
 		b, _ := json.Marshal(res.StructuredContent)
@@ -163,13 +157,7 @@ func mustCallText(t *testing.T, cs *mcp.ClientSession, tool string, args map[str
 	if err != nil {
 		t.Fatalf("%s: protocol error: %v", tool, err)
 	}
-	var parts []string
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			parts = append(parts, tc.Text)
-		}
-	}
-	text := strings.Join(parts, "\n")
+	text := textOf(res)
 	if res.IsError {
 		t.Fatalf("%s(%v): tool error: %s", tool, args, text)
 	}
@@ -178,6 +166,17 @@ func mustCallText(t *testing.T, cs *mcp.ClientSession, tool string, args map[str
 		t.Fatalf("%s: decoding %s: %v", tool, b, err)
 	}
 	return text
+}
+
+// textOf is a result's text content.
+func textOf(res *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			parts = append(parts, tc.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // mustFail is call for calls that must be tool errors; it returns the text.

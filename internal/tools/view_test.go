@@ -47,16 +47,6 @@ func offerOf(t *testing.T, cs *mcp.ClientSession, tool string, args map[string]a
 	return out, textOf(res), offer
 }
 
-func textOf(res *mcp.CallToolResult) string {
-	var parts []string
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			parts = append(parts, tc.Text)
-		}
-	}
-	return strings.Join(parts, "\n")
-}
-
 func decision(o tools.Offer, d string) map[string]any {
 	return map[string]any{"grant": o.Grant, "action": o.Action, "server": o.ServerID, "datacenter": o.DatacenterID, "decision": d}
 }
