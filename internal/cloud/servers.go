@@ -3,7 +3,9 @@ package cloud
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud/apierror"
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud/lenient"
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud/reconcile"
+	"github.com/ionos-mcp/ionos-mcp/internal/cloud/transport"
 )
 
 // ListServers returns every server of a data center with its power state.
@@ -109,7 +112,7 @@ func (c *Client) PowerAction(ctx context.Context, s Server, a Action) (requestID
 	callID, sent := reconcile.NewCallID(), time.Now()
 	postCtx, cancel := reconcile.WithReserve(ctx)
 	defer cancel()
-	id, err := c.post(reconcile.WithCallID(postCtx, callID), s, a)
+	id, err := c.postPaced(reconcile.WithCallID(postCtx, callID), s, a)
 	if err == nil || !reconcile.Ambiguous(err) {
 		return id, err
 	}
@@ -122,6 +125,31 @@ func (c *Client) PowerAction(ctx context.Context, s Server, a Action) (requestID
 	}
 	return "", &UnconfirmedWriteError{Action: a, Server: s, Cause: err, Checked: ferr == nil}
 }
+
+// postPaced sends one power action, again after a 429 when the pause the
+// API asked for fits the deadline: a 429 is a refusal before anything ran,
+// as sdk-go and ionosctl treat it too, so sending again cannot act twice.
+// Sets of actions meet the rate limit; one refusal must not fail them.
+func (c *Client) postPaced(ctx context.Context, s Server, a Action) (string, error) {
+	for attempt := 1; ; attempt++ {
+		id, err := c.post(ctx, s, a)
+		var ae *apierror.Error
+		if err == nil || !errors.As(err, &ae) || ae.StatusCode != http.StatusTooManyRequests || attempt == maxPostAttempts {
+			return id, err
+		}
+		pause := max(ae.RetryAfter, time.Second)
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < pause+time.Second {
+			return id, err
+		}
+		c.log.Debug("a write was refused with 429; sending it again after the pause", "action", a, "server", s.ID, "pause", pause)
+		if serr := transport.Sleep(ctx, pause); serr != nil {
+			return id, err
+		}
+	}
+}
+
+// maxPostAttempts bounds the sends of one write refused with 429.
+const maxPostAttempts = 5
 
 // post sends one power action.
 func (c *Client) post(ctx context.Context, s Server, a Action) (requestID string, err error) {

@@ -219,6 +219,14 @@ func (s *Signer) Etag(token string) (string, error) {
 	return got.Etag, err
 }
 
+// Subject returns the server (or plan) that a genuine token binds, so
+// that the caller can look up what it must verify the token against. The
+// token is not verified: call Verify with the claims it should bind.
+func (s *Signer) Subject(token string) (string, error) {
+	got, _, err := s.open(token)
+	return got.Server, err
+}
+
 // Spend marks a verified token as used in the ledger. It returns ErrSpent
 // to every call but the first, however many run at once and on whichever
 // replicas, so that one token acts once. When the ledger cannot be asked it

@@ -145,6 +145,13 @@ func looksLikeID(p string) bool {
 	return hasHex && strings.Contains(p, "-")
 }
 
+// Match reports whether name matches the glob pattern p, ignoring case,
+// with the syntax of IONOS_MCP_PROTECT: so a selection by pattern and a
+// protection by pattern read alike.
+func Match(p, name string) bool {
+	return glob(strings.ToLower(strings.TrimSpace(p)), strings.ToLower(strings.TrimSpace(name)))
+}
+
 // glob reports whether name matches pattern p: "*" matches any run of
 // characters, "?" any one, and everything else itself. It backtracks only
 // to the last "*", so it runs in time linear in len(p)*len(name) at worst.

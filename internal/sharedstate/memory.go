@@ -14,6 +14,9 @@ import (
 // are dropped first.
 const maxKeys = 100000
 
+// maxValueBytes bounds the values the memory store keeps at once.
+const maxValueBytes = 64 << 20
+
 var errFull = errors.New("too many live claims")
 
 // Memory is the Store of a single process.
@@ -25,6 +28,13 @@ type Memory struct {
 	claims  map[string]time.Time // key -> expiry
 	holds   map[string]time.Time // key -> held until
 	buckets map[string]*bucket
+	values  map[string]value
+	bytes   int // of values
+}
+
+type value struct {
+	b   []byte
+	exp time.Time
 }
 
 type bucket struct {
@@ -34,7 +44,7 @@ type bucket struct {
 
 // NewMemory returns an empty in-process store.
 func NewMemory() *Memory {
-	return &Memory{now: time.Now, max: maxKeys, claims: map[string]time.Time{}, holds: map[string]time.Time{}, buckets: map[string]*bucket{}}
+	return &Memory{now: time.Now, max: maxKeys, claims: map[string]time.Time{}, holds: map[string]time.Time{}, buckets: map[string]*bucket{}, values: map[string]value{}}
 }
 
 // WithClock replaces the memory store's clock, for tests.
@@ -104,6 +114,46 @@ func (m *Memory) Held(_ context.Context, key string) (time.Duration, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return max(m.holds[key].Sub(m.now()), 0), nil
+}
+
+// Put implements Store. Past its bounds it refuses new values rather than
+// drop live ones: a plan that vanished would fail the person's decision.
+func (m *Memory) Put(_ context.Context, key string, v []byte, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	m.drop(key)
+	if len(m.values) >= m.max || m.bytes+len(v) > maxValueBytes {
+		for k, old := range m.values {
+			if !now.Before(old.exp) {
+				m.drop(k)
+			}
+		}
+		if len(m.values) >= m.max || m.bytes+len(v) > maxValueBytes {
+			return fmt.Errorf("%w: %d values (%d bytes) are kept in this process", errFull, len(m.values), m.bytes)
+		}
+	}
+	m.values[key] = value{b: append([]byte(nil), v...), exp: now.Add(ttl)}
+	m.bytes += len(v)
+	return nil
+}
+
+// Get implements Store.
+func (m *Memory) Get(_ context.Context, key string) ([]byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.values[key]
+	if !ok || !m.now().Before(v.exp) {
+		return nil, false, nil
+	}
+	return append([]byte(nil), v.b...), true, nil
+}
+
+func (m *Memory) drop(key string) {
+	if old, ok := m.values[key]; ok {
+		m.bytes -= len(old.b)
+		delete(m.values, key)
+	}
 }
 
 // Shared implements Store: memory is this process's alone.

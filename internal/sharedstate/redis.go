@@ -162,6 +162,36 @@ func (r *Redis) Held(ctx context.Context, key string) (time.Duration, error) {
 	return max(d, 0), nil
 }
 
+// Put implements Store.
+func (r *Redis) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := r.down(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	if err := r.rdb.Set(ctx, prefix+"value:"+key, value, ttl).Err(); err != nil {
+		return r.unavailable(err)
+	}
+	return nil
+}
+
+// Get implements Store.
+func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if err := r.down(); err != nil {
+		return nil, false, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	v, err := r.rdb.Get(ctx, prefix+"value:"+key).Bytes()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, r.unavailable(err)
+	}
+	return v, true, nil
+}
+
 // Shared implements Store.
 func (r *Redis) Shared() bool { return true }
 

@@ -9,8 +9,10 @@ import (
 )
 
 // Resilient is how the hosted server uses a shared store: when it cannot
-// be reached, claims fail (a grant that cannot be proven unused must not
-// run), while rate budgets fall back to this process's own, so reads go on.
+// be reached, claims and kept values fail (a grant that cannot be proven
+// unused must not run, and a plan that other replicas cannot read must not
+// be offered), while rate budgets fall back to this process's own, so
+// reads go on.
 // Each outage is logged, not each failed call.
 type Resilient struct {
 	Store
@@ -64,6 +66,24 @@ func (r *Resilient) Held(ctx context.Context, key string) (time.Duration, error)
 		return r.local.Held(ctx, key)
 	}
 	return d, err
+}
+
+// Put implements Store: no fallback, since other replicas would not see it.
+func (r *Resilient) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	err := r.Store.Put(ctx, key, value, ttl)
+	if err != nil {
+		r.warn(err, "set actions cannot be planned until it is back")
+	}
+	return err
+}
+
+// Get implements Store: no fallback.
+func (r *Resilient) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, ok, err := r.Store.Get(ctx, key)
+	if err != nil {
+		r.warn(err, "planned set actions cannot run until it is back")
+	}
+	return v, ok, err
 }
 
 func (r *Resilient) warn(err error, consequence string) {

@@ -1,6 +1,6 @@
 // Package sharedstate holds what the replicas of a hosted deployment must
-// agree on: that a confirmation grant runs once, and how much of a rate
-// budget is left. One process keeps it in memory; replicas share it in
+// agree on: that a confirmation grant runs once, how much of a rate budget
+// is left, and the plans of set actions awaiting a decision. One process keeps it in memory; replicas share it in
 // Redis (IONOS_MCP_REDIS_URL).
 package sharedstate
 
@@ -36,6 +36,11 @@ type Store interface {
 	Hold(ctx context.Context, key string, d time.Duration) error
 	// Held says how long key is still held; zero when it is not.
 	Held(ctx context.Context, key string) (time.Duration, error)
+	// Put keeps value under key for ttl, replacing what was there.
+	Put(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// Get returns the value kept under key; found is false when there is
+	// none, or it expired.
+	Get(ctx context.Context, key string) (value []byte, found bool, err error)
 	// Shared reports whether other processes see the same state.
 	Shared() bool
 	Close() error

@@ -141,6 +141,9 @@ func TestRedisDown(t *testing.T) {
 	if _, err := r.Allow(ctx, "k", sharedstate.Limit{PerSecond: 1, Burst: 1}, 1); !errors.Is(err, sharedstate.ErrUnavailable) {
 		t.Fatalf("allow with Redis down: %v", err)
 	}
+	if _, _, err := r.Get(ctx, "k"); !errors.Is(err, sharedstate.ErrUnavailable) {
+		t.Fatalf("get with Redis down: %v, want ErrUnavailable", err)
+	}
 	rs.Restart(t)
 	time.Sleep(1100 * time.Millisecond) // past the moment a failure is believed
 	if ok, err := r.Claim(ctx, "k", time.Minute); err != nil || !ok {
@@ -157,5 +160,39 @@ func TestOpenRedisErrorsKeepThePassword(t *testing.T) {
 		if msg := err.Error(); strings.Contains(msg, "s3cret-pass") {
 			t.Fatalf("the error repeats the password: %s", msg)
 		}
+	}
+}
+
+func TestPutGet(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			if _, found, err := s.Get(ctx, name+"-none"); err != nil || found {
+				t.Fatalf("get of a key never put: found %v, err %v", found, err)
+			}
+			if err := s.Put(ctx, name+"-plan", []byte("first"), time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Put(ctx, name+"-plan", []byte("second"), time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			v, found, err := s.Get(ctx, name+"-plan")
+			if err != nil || !found || string(v) != "second" {
+				t.Fatalf("get: %q, found %v, err %v; want the last value put", v, found, err)
+			}
+		})
+	}
+}
+
+func TestPutExpires(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	m := sharedstate.NewMemory().WithClock(func() time.Time { return now })
+	ctx := context.Background()
+	if err := m.Put(ctx, "k", []byte("v"), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Second)
+	if _, found, _ := m.Get(ctx, "k"); found {
+		t.Fatal("a value past its time is still found")
 	}
 }

@@ -23,11 +23,36 @@ type confirmation struct {
 	proceed bool
 	how     string // for the audit trail
 	res     *mcp.CallToolResult
-	out     PowerOutput
+	status  string // CONFIRMATION_REQUIRED, CONFIRMATION_IN_VIEW or DECLINED, when set
+	message string
+	token   string // the confirmation token of CONFIRMATION_REQUIRED
 	err     error
 }
 
-// confirmAction decides whether a destructive action may run now.
+// ask is what a person is asked to decide: one action on one server, or
+// one action on a planned set of servers. Both go through decide.
+type ask struct {
+	tool    string         // the tool that asks, to be called again
+	action  cloud.Action   // what it does
+	what    string         // `the stop of server "web-1"`, `the stop of 12 servers`
+	title   string         // the checkbox of the prompt: "Stop web-1"
+	message string         // what the person reads: the action and its consequences
+	bound   string         // what a token works for: "this server in its current state"
+	claims  confirm.Claims // what the decision binds
+	// offer builds the view's offer around its grant.
+	offer func(grant string, expires time.Time) any
+}
+
+// confirmAction decides whether a destructive action on one server may run now.
+func (t *toolset) confirmAction(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, pc *powerCall) confirmation {
+	claims := claimsOf(req, p, s)
+	a := ask{tool: p.name, action: p.action, what: fmt.Sprintf("the %s of server %q", p.action, s.Name),
+		title: fmt.Sprintf("%s %s", capitalize(string(p.action)), s.Name), message: preview(p, s), bound: "this server in its current state", claims: claims,
+		offer: func(grant string, exp time.Time) any { return serverOffer(p, s, grant, exp) }}
+	return t.decide(ctx, req, a, pc.token, pc.grant != "")
+}
+
+// decide is the confirmation of every destructive action.
 //
 // A person decides, where the client lets one: with elicitation they answer
 // in the client's own prompt (the first call returns an input request plus
@@ -37,42 +62,40 @@ type confirmation struct {
 // tool apply_power_decision runs the action if they accept. Otherwise the
 // first call returns a preview and a token, and the agent calls again with
 // the token: that relies on the agent asking, so IONOS_MCP_CONFIRM=human
-// refuses it. Sealed state, grant and token all bind tool, server, caller
-// and the server's etag, so none works for another server, another caller,
-// or after the server changed.
-func (t *toolset) confirmAction(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, pc *powerCall) confirmation {
-	claims := claimsOf(req, p, s)
+// refuses it. Sealed state, grant and token all bind the tool, its target
+// (a server and its etag, or a plan and its digest) and the caller, so none
+// works for another target, another caller, or after the target changed.
+// granted says that a grant of the view was checked already.
+func (t *toolset) decide(ctx context.Context, req *mcp.CallToolRequest, a ask, token string, granted bool) confirmation {
 	answer, answered := inputResponse(req)
 	switch {
-	case pc.grant != "": // checked by runPower before anything else
+	case granted:
 		return confirmation{proceed: true, how: "view"}
 	case t.Confirm == confirm.None:
 		return confirmation{proceed: true, how: "not-required"}
-	case pc.token != "":
-		return t.checkToken(ctx, req, p, claims, pc.token)
+	case token != "":
+		return t.checkToken(ctx, req, a, token)
 	case answered:
-		return t.checkAnswer(ctx, req, p, s, claims, answer)
+		return t.checkAnswer(ctx, req, a, answer)
 	case t.Confirm != confirm.Token && canElicit(req):
-		return t.askHuman(p, s, claims)
+		return t.askHuman(a)
 	case t.viewsAllowed() && views.Supported(req.ClientCapabilities()):
-		return t.offerView(p, s, claims)
+		return t.offerView(a)
 	case t.Confirm == confirm.Elicit:
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
 			"this MCP client cannot show a confirmation prompt (it does not support elicitation), and this server requires one for %s (IONOS_MCP_CONFIRM=elicit). "+
-				"Nothing was changed. Use a client that supports elicitation, or perform the action in the IONOS Data Center Designer", p.name)}}
+				"Nothing was changed. Use a client that supports elicitation, or perform the action in the IONOS Data Center Designer", a.tool)}}
 	case t.Confirm == confirm.Human:
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
 			"this MCP client can neither ask the person (it does not support elicitation) nor show the confirmation view (it does not declare MCP Apps, %s), "+
 				"and this server lets only a person confirm %s (IONOS_MCP_CONFIRM=human). Nothing was changed. "+
-				"Use a client that supports elicitation or MCP Apps, or perform the action in the IONOS Data Center Designer", views.Extension, p.name)}}
+				"Use a client that supports elicitation or MCP Apps, or perform the action in the IONOS Data Center Designer", views.Extension, a.tool)}}
 	}
-	tok, exp := t.Signer.Mint(withPurpose(claims, confirm.PurposeToken))
-	return confirmation{how: "preview-issued", out: PowerOutput{
-		Status:            statusConfirm,
-		ConfirmationToken: tok,
-		Message: preview(p, s) + fmt.Sprintf(" Show this to the user and ask whether to proceed. Only if they agree, call %s again with the same arguments and confirmation_token; "+
-			"the token is valid until %s, for this server in its current state only. Nothing has been changed yet.", p.name, exp.UTC().Format(time.TimeOnly+" UTC")),
-	}}
+	tok, exp := t.Signer.Mint(withPurpose(a.claims, confirm.PurposeToken))
+	return confirmation{how: "preview-issued", status: statusConfirm, token: tok,
+		message: a.message + fmt.Sprintf(" Show this to the user and ask whether to proceed. Only if they agree, call %s again with the same arguments and confirmation_token; "+
+			"the token is valid until %s, for %s only. Nothing has been changed yet.", a.tool, exp.UTC().Format(time.TimeOnly+" UTC"), a.bound),
+	}
 }
 
 // claimsOf is what a confirmation of p on s binds.
@@ -83,80 +106,77 @@ func claimsOf(req *mcp.CallToolRequest, p powerSpec, s cloud.Server) confirm.Cla
 // viewsAllowed reports whether the policy lets the confirmation view decide.
 func (t *toolset) viewsAllowed() bool { return t.Confirm == confirm.Auto || t.Confirm == confirm.Human }
 
-func (t *toolset) checkToken(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, claims confirm.Claims, token string) confirmation {
+func (t *toolset) checkToken(ctx context.Context, req *mcp.CallToolRequest, a ask, token string) confirmation {
 	switch {
 	case t.Confirm == confirm.Elicit:
 		return confirmation{how: "refused", err: &refusal{"this server accepts confirmations only through the client's own prompt (IONOS_MCP_CONFIRM=elicit), not confirmation tokens. Nothing was changed"}}
 	case t.Confirm == confirm.Human:
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("this server lets only a person confirm %s, in the client's prompt or the confirmation view (IONOS_MCP_CONFIRM=human), "+
-			"not with confirmation tokens. Nothing was changed. Call %s without confirmation_token", p.name, p.name)}}
+			"not with confirmation tokens. Nothing was changed. Call %s without confirmation_token", a.tool, a.tool)}}
 	case t.Confirm == confirm.Auto && (canElicit(req) || views.Supported(req.ClientCapabilities())):
 		// This client is never given tokens, so a token here was minted
 		// for another client: taking it would let the agent skip the
 		// person this client can ask.
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("this MCP client can ask the person itself (in its prompt or the confirmation view), so confirmation tokens are not accepted from it. "+
-			"Nothing was changed. Call %s without confirmation_token: the person is asked", p.name)}}
+			"Nothing was changed. Call %s without confirmation_token: the person is asked", a.tool)}}
 	}
-	err := t.Signer.Verify(token, withPurpose(claims, confirm.PurposeToken))
+	err := t.Signer.Verify(token, withPurpose(a.claims, confirm.PurposeToken))
 	if err == nil {
 		err = t.Signer.Spend(ctx, token)
 	}
 	if errors.Is(err, confirm.ErrLedger) {
-		return ledgerDown(p, err)
+		return ledgerDown(err)
 	}
 	if err != nil {
-		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("confirmation refused: %v. Nothing was changed. Call %s again without confirmation_token for a fresh preview, and show it to the user", err, p.name)}}
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("confirmation refused: %v. Nothing was changed. Call %s again without confirmation_token for a fresh preview, and show it to the user", err, a.tool)}}
 	}
 	return confirmation{proceed: true, how: "token"}
 }
 
-func (t *toolset) checkAnswer(ctx context.Context, req *mcp.CallToolRequest, p powerSpec, s cloud.Server, claims confirm.Claims, answer *mcp.ElicitResult) confirmation {
+func (t *toolset) checkAnswer(ctx context.Context, req *mcp.CallToolRequest, a ask, answer *mcp.ElicitResult) confirmation {
 	state := req.Params.RequestState
-	err := t.Signer.Verify(state, withPurpose(claims, confirm.PurposeElicit))
+	err := t.Signer.Verify(state, withPurpose(a.claims, confirm.PurposeElicit))
 	if err == nil {
 		err = t.Signer.Spend(ctx, state)
 	}
 	if errors.Is(err, confirm.ErrLedger) {
-		return ledgerDown(p, err)
+		return ledgerDown(err)
 	}
 	if err != nil {
-		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("the confirmation answer does not match this action: %v. Nothing was changed. Call %s again to ask anew", err, p.name)}}
+		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("the confirmation answer does not match this action: %v. Nothing was changed. Call %s again to ask anew", err, a.tool)}}
 	}
 	if answer == nil || answer.Action != "accept" || answer.Content["confirm"] != true {
 		what := "declined"
 		if answer != nil && answer.Action == "cancel" {
 			what = "dismissed"
 		}
-		return confirmation{how: "declined", out: PowerOutput{
-			Status:  statusDeclined,
-			Message: fmt.Sprintf("The user %s the %s of server %q. Nothing was changed.", what, p.action, s.Name),
-		}}
+		return confirmation{how: "declined", status: statusDeclined, message: fmt.Sprintf("The user %s %s. Nothing was changed.", what, a.what)}
 	}
 	return confirmation{proceed: true, how: "elicitation"}
 }
 
 // ledgerDown refuses an action whose confirmation cannot be proven unused:
 // running it might run it twice. The confirmation itself stays good.
-func ledgerDown(p powerSpec, err error) confirmation {
+func ledgerDown(err error) confirmation {
 	return confirmation{how: "refused", err: &refusal{fmt.Sprintf(
 		"%v. Nothing was changed. The confirmation is still valid: retry the same call in a moment; "+
 			"if this persists, the operator must bring back the shared state store of this hosted server (IONOS_MCP_REDIS_URL)", err)}}
 }
 
-func (t *toolset) askHuman(p powerSpec, s cloud.Server, claims confirm.Claims) confirmation {
-	state, _ := t.Signer.Mint(withPurpose(claims, confirm.PurposeElicit))
-	ask := &mcp.ElicitParams{
-		Message: preview(p, s),
+func (t *toolset) askHuman(a ask) confirmation {
+	state, _ := t.Signer.Mint(withPurpose(a.claims, confirm.PurposeElicit))
+	req := &mcp.ElicitParams{
+		Message: a.message,
 		RequestedSchema: &jsonschema.Schema{
 			Type: "object",
 			Properties: map[string]*jsonschema.Schema{
-				inputKey: {Type: "boolean", Title: fmt.Sprintf("%s %s", capitalize(string(p.action)), s.Name), Description: "Tick to confirm; leave unticked or decline to cancel."},
+				inputKey: {Type: "boolean", Title: a.title, Description: "Tick to confirm; leave unticked or decline to cancel."},
 			},
 			Required: []string{inputKey},
 		},
 	}
 	return confirmation{how: "elicitation-requested", res: &mcp.CallToolResult{
-		InputRequests: mcp.InputRequestMap{inputKey: ask},
+		InputRequests: mcp.InputRequestMap{inputKey: req},
 		RequestState:  state,
 	}}
 }

@@ -189,7 +189,9 @@ func TestFailedWriteEndsWithinDeadlineAfter429(t *testing.T) {
 		}
 	}), withTools(func(o *tools.Options) { o.Confirm = confirm.None }))
 	cs := e.session(eras[0], nil)
-	if msg := mustFail(t, cs, "start_server", map[string]any{"server": "build-runner"}); !strings.Contains(msg, "retry after 25 seconds") {
+	// A pause that fits the call is waited out and the write sent again
+	// (TestWriteRefusedWith429IsSentAgain); this one outlasts it.
+	if msg := mustFail(t, cs, "start_server", map[string]any{"server": "build-runner", "timeout_seconds": 5}); !strings.Contains(msg, "retry after 25 seconds") {
 		t.Fatalf("the rate-limited start: %q", msg)
 	}
 	began := time.Now()
@@ -203,5 +205,22 @@ func TestFailedWriteEndsWithinDeadlineAfter429(t *testing.T) {
 	// make it flaky and a wait on the Retry-After cannot pass.
 	if took > 15*time.Second {
 		t.Fatalf("stop_server with timeout_seconds=5 took %v", took)
+	}
+}
+
+// A write refused with 429 ran nothing, so it is sent again once the pause
+// the API asked for is over, when that fits the call: one stop, one request.
+func TestWriteRefusedWith429IsSentAgain(t *testing.T) {
+	e := newEnv(t, withSim(func(o *sim.Options) {
+		o.Faults = []sim.Fault{{Kind: sim.FaultStatus, Status: 429, RetryAfter: 1, Method: "POST", Count: 2}}
+	}), withTools(func(o *tools.Options) { o.Confirm = confirm.None }))
+	cs := e.session(eras[0], nil)
+	var out tools.PowerOutput
+	mustCall(t, cs, "stop_server", map[string]any{"server": "etl-1", "timeout_seconds": 30}, &out)
+	if out.Status != "DONE" || out.Server.VMState != "SHUTOFF" {
+		t.Fatalf("stop after two 429s = %+v, want DONE and SHUTOFF", out)
+	}
+	if n := e.writes(); n != 1 {
+		t.Fatalf("the simulator executed %d writes, want 1", n)
 	}
 }

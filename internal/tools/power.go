@@ -168,7 +168,7 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 	// spent before a pending request could be followed in its place, so a
 	// replayed decision is refused as such.
 	if pc.grant != "" {
-		cf := t.checkGrant(ctx, pc.spec, claimsOf(req, pc.spec, s), pc.grant)
+		cf := t.checkGrant(ctx, pc.spec.name, claimsOf(req, pc.spec, s), pc.grant)
 		pc.ev.Confirmation = cf.how
 		if !cf.proceed {
 			return nil, PowerOutput{}, cf.err
@@ -190,10 +190,11 @@ func (t *toolset) runPower(ctx context.Context, req *mcp.CallToolRequest, pc *po
 		cf := t.confirmAction(ctx, req, pc.spec, s, pc)
 		pc.ev.Confirmation = cf.how
 		if !cf.proceed {
-			if cf.out.Status != "" {
-				cf.out.Action, cf.out.Server = out.Action, out.Server
+			if cf.status != "" {
+				out.Status, out.Message, out.ConfirmationToken = cf.status, cf.message, cf.token
+				return cf.res, out, cf.err
 			}
-			return cf.res, cf.out, cf.err
+			return cf.res, PowerOutput{}, cf.err
 		}
 	} else {
 		pc.ev.Confirmation = "not-required"

@@ -45,33 +45,36 @@ type Offer struct {
 }
 
 // offerView hands the decision to the person in the view.
-func (t *toolset) offerView(p powerSpec, s cloud.Server, claims confirm.Claims) confirmation {
-	grant, exp := t.Signer.Mint(withPurpose(claims, confirm.PurposeView))
-	offer := Offer{
+func (t *toolset) offerView(a ask) confirmation {
+	grant, exp := t.Signer.Mint(withPurpose(a.claims, confirm.PurposeView))
+	return confirmation{how: "view-offered", res: &mcp.CallToolResult{Meta: mcp.Meta{offerKey: a.offer(grant, exp)}}, status: statusInView,
+		message: fmt.Sprintf("The person decides in the confirmation view shown with this result: it shows them %s and what it does, and they accept or decline there. "+
+			"No tool you can call runs this %s: do not call %s again for it. Tell the user the decision is theirs, in the view. Nothing has been changed yet.",
+			a.what, a.action, a.tool),
+	}
+}
+
+// serverOffer is the view's offer of one action on one server.
+func serverOffer(p powerSpec, s cloud.Server, grant string, exp time.Time) Offer {
+	return Offer{
 		Grant: grant, Tool: p.name, Action: string(p.action), Target: p.action.Target(),
 		ServerID: s.ID, ServerName: s.Name, DatacenterID: s.DatacenterID, DatacenterName: s.DatacenterName,
 		Summary: summary(p, s), Consequences: consequences(p.action), Expires: exp.UTC().Format(time.RFC3339),
 	}
-	return confirmation{how: "view-offered", res: &mcp.CallToolResult{Meta: mcp.Meta{offerKey: offer}}, out: PowerOutput{
-		Status: statusInView,
-		Message: fmt.Sprintf("The person decides in the confirmation view shown with this result: it shows them the %s of server %q and what it does, and they accept or decline there. "+
-			"No tool you can call runs this %s: do not call %s again for it. Tell the user the decision is theirs, in the view. Nothing has been changed yet.",
-			p.action, s.Name, p.action, p.name),
-	}}
 }
 
-// checkGrant verifies a grant of the view against the server as it is now.
-func (t *toolset) checkGrant(ctx context.Context, p powerSpec, claims confirm.Claims, grant string) confirmation {
+// checkGrant verifies a grant of the view against its target as it is now.
+func (t *toolset) checkGrant(ctx context.Context, tool string, claims confirm.Claims, grant string) confirmation {
 	err := t.Signer.Verify(grant, withPurpose(claims, confirm.PurposeView))
 	if err == nil {
 		err = t.Signer.Spend(ctx, grant)
 	}
 	switch {
 	case errors.Is(err, confirm.ErrLedger):
-		return ledgerDown(p, err)
+		return ledgerDown(err)
 	case errors.Is(err, confirm.ErrStale):
 		return confirmation{how: "refused", err: &refusal{fmt.Sprintf("the server changed since the view showed it (someone acted on it, or this decision was already applied). "+
-			"Nothing was changed. Ask the assistant to call %s again: the view then shows the server as it is now", p.name)}}
+			"Nothing was changed. Ask the assistant to call %s again: the view then shows the server as it is now", tool)}}
 	case err != nil:
 		return confirmation{how: "refused", err: grantRefused(err)}
 	}
