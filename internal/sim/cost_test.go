@@ -88,6 +88,8 @@ func TestCostIsLatencyPlusSize(t *testing.T) {
 		{"with latency", time.Second, 80 * time.Millisecond, "/cloudapi/v6/datacenters?depth=1"},
 		{"error body", time.Second, 0, "/cloudapi/v6/datacenters/" + dcID + "/servers/00000000-0000-4000-8000-000000000000"},
 		{"free", -1, 20 * time.Millisecond, "/cloudapi/v6/datacenters?depth=5"},
+		{"all labels", 100 * time.Millisecond, 0, "/cloudapi/v6/labels?depth=1"},
+		{"server labels", time.Second, 10 * time.Millisecond, "/cloudapi/v6/datacenters/" + dcID + "/servers/" + srvID + "/labels?depth=1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,9 +1,9 @@
 // Package sim is an in-process simulator of the IONOS Cloud API v6 for the
 // compute operations ionos-mcp uses: data centers, servers and their
-// volumes, CD-ROMs and NICs, LANs, load balancers, the five power actions
-// and the asynchronous requests they create. It lets the product, its demo
-// and its tests run with no account and no network, and lets agent
-// developers rehearse rate limits, slow requests, large answers and
+// volumes, CD-ROMs, NICs and labels, LANs, load balancers, the five power
+// actions and the asynchronous requests they create. It lets the product,
+// its demo and its tests run with no account and no network, and lets
+// agent developers rehearse rate limits, slow requests, large answers and
 // failures.
 //
 // A Simulator is an http.Handler serving /cloudapi/v6/... (the API) and
@@ -23,8 +23,25 @@
 // effects whose time has passed, so there are no goroutines or timers.
 //
 // Reads are simulated for everything the dataset holds; writes only for the
-// power actions. A method and path the spec has and the simulator does not
-// model answer 501 (see specRoutes, generated from the spec copy).
+// power actions and server labels. A method and path the spec has and the
+// simulator does not model answer 501 (see specRoutes, generated from the
+// spec copy), the labels of data centers, volumes, IP blocks and snapshots
+// included.
+//
+// # Labels
+//
+// Servers have labels (key -> value, listed sorted by key). A server lists
+// them as LabelResources (id = key) under .../servers/{id}/labels, a paged
+// collection. GET /labels lists every label of the account (schema
+// Labels, each item's id its URN urn:label:server:<serverId>:<key>), not
+// paged, as the spec has it; GET /labels/{labelurn} reads one. POST
+// creates a label (201 with it), PUT .../labels/{key} changes the value of
+// one that exists (200 with it), DELETE removes it (200, no body). Labels
+// are written at once, with no request to poll, and a label write changes
+// neither the server's etag nor its lastModifiedDate (labels.go says why).
+// Keys are 1-128 letters, digits, '.', '_' or '-', starting with a letter
+// or digit, and case-sensitive; values 1-256 characters without control
+// characters (dataset.CheckLabelKey, dataset.CheckLabelValue).
 //
 // # Depth
 //
@@ -34,24 +51,26 @@
 // k-1. A nested collection at depth j<0 is {id,type,href}; at j>=0 it also has
 // items rendered at depth j-1. Nested collections are not paged. Entities:
 // data center: servers, volumes, loadbalancers, lans, networkloadbalancers,
-// natgateways (the last two always empty); server: cdroms, volumes, nics;
+// natgateways (the last two always empty); server: cdroms, volumes, nics
+// (its labels are not inlined: the spec's ServerEntities has none);
 // NIC: firewallrules, flowlogs (always empty); LAN: nics; load balancer:
-// balancednics; volumes and images have none. A server's bootVolume or
-// bootCdrom is a reference at every depth. A NIC always has its server's
-// href, wherever it is listed.
+// balancednics; volumes, images and labels have none. A server's
+// bootVolume or bootCdrom is a reference at every depth. A NIC always has
+// its server's href, wherever it is listed.
 //
 // # List parameters
 //
-// Every top-level collection takes offset and limit, and the parameters
-// sdk-go's builders send: maxResults=N, filter.<property>=<value> and
-// orderBy=<property>. They apply in this order: maxResults keeps the first
-// N items of the stored order; every filter must hold (a property name and
-// value match ignoring case, the value as a substring of the property's
-// string form, metadata fields when properties have none of the name; a
-// property the resource does not have, or a null, matches nothing);
-// orderBy sorts ascending (numbers by value, strings ignoring case, nulls
-// last, ties in stored order; an unknown property is a 422); offset and
-// limit take the page; _links keep every parameter. On /requests the
+// Every top-level collection takes offset and limit (but GET /labels,
+// which the spec does not page), and the parameters sdk-go's builders
+// send: maxResults=N, filter.<property>=<value> and orderBy=<property>.
+// They apply in this order: maxResults keeps the first N items of the
+// stored order; every filter must hold (a property name and value match
+// ignoring case, the value as a substring of the property's string form,
+// metadata fields when properties have none of the name; a property the
+// resource does not have, or a null, matches nothing); orderBy sorts
+// ascending (numbers by value, strings ignoring case, nulls last, ties in
+// stored order; an unknown property is a 422); offset and limit take the
+// page; _links keep every parameter. On /requests the
 // filters the spec lists keep their meaning (filter.status,
 // filter.createdAfter and filter.createdBefore at any depth, the others
 // only with depth > 0).
@@ -63,7 +82,7 @@
 // hold a call before it runs (a client that gives up meanwhile had nothing
 // executed); the size cost holds the rendered answer, outside the account's
 // lock. Past Options.GatewayTimeout the client gets a gateway's HTML 504
-// once the timeout has passed, and a POST behind it was executed.
+// once the timeout has passed, and a write behind it was executed.
 //
 // # Error codes
 //
@@ -77,7 +96,10 @@
 //	404  "309"  Resource does not exist (unknown or malformed id, a path the spec does not have)
 //	405  "101"  a method the spec does not have on the path (Allow lists the spec's)
 //	413  "102"  body larger than Options.MaxBodyBytes
-//	422  "200"  depth, offset, limit, maxResults, orderBy or filter.status outside its range
+//	422  "200"  depth, offset, limit, maxResults, orderBy or filter.status outside its range;
+//	            a label body without key or value, a bad key or value, a key the
+//	            server already has, a PUT whose key differs from the path's;
+//	            a malformed label URN
 //	429  "429"  Too many requests (rate limit or injected; Retry-After in seconds)
 //	501  "501"  a method and path of the spec the simulator does not model
 //	5xx  "5xx"  injected status faults (code = status); 500 for a recovered panic

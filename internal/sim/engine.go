@@ -188,6 +188,19 @@ func (a *account) view(now time.Time, fn func(now time.Time)) {
 	fn(now)
 }
 
+// update runs fn under the write lock with due effects applied, for the
+// writes that take effect at once (labels). fn gets the time to write at,
+// as view's does.
+func (a *account) update(now time.Time, fn func(now time.Time)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.applyDue(now)
+	if a.appliedAt.After(now) {
+		now = a.appliedAt
+	}
+	fn(now)
+}
+
 // maxRetainedRequests bounds the request history of a long-running
 // simulator; the oldest released requests are forgotten first.
 const maxRetainedRequests = 100_000

@@ -37,7 +37,9 @@ const codeNotImplemented = "501"
 
 // simulatedSummary is what 501 answers say the simulator does model.
 const simulatedSummary = "It models GET of data centers, servers, volumes, CD-ROMs (and their images), NICs, LANs, " +
-	"load balancers and requests, with empty firewall rules, flow logs, NAT gateways and network load balancers, " +
+	"load balancers and requests, with empty firewall rules, flow logs, NAT gateways and network load balancers; " +
+	"server labels (GET and POST /datacenters/{datacenterId}/servers/{serverId}/labels, GET, PUT and DELETE " +
+	".../labels/{key}, GET /labels and /labels/{labelurn}), but no labels of other resources; " +
 	"and the five power actions POST /datacenters/{datacenterId}/servers/{serverId}/start, stop, reboot, suspend " +
 	"and resume; see docs/simulator.md"
 

@@ -21,10 +21,10 @@ const (
 	FaultLatency FaultKind = "latency"
 	// FaultStatus answers Status with an IONOS error body, without doing the work.
 	FaultStatus FaultKind = "status"
-	// FaultHTML502 answers 502 with an HTML page. A POST is executed first:
-	// the client cannot know that its write happened.
+	// FaultHTML502 answers 502 with an HTML page. A write (POST, PUT,
+	// DELETE) is executed first: the client cannot know that it happened.
 	FaultHTML502 FaultKind = "html502"
-	// FaultDrop closes the connection without an answer; with After, a POST
+	// FaultDrop closes the connection without an answer; with After, a call
 	// is executed first (an ambiguous write).
 	FaultDrop FaultKind = "drop"
 	// FaultFail lets a power action be accepted but makes its request end
@@ -48,7 +48,7 @@ type Fault struct {
 	RetryAfter  int           `json:"retryAfter,omitempty"`  // seconds, sent as Retry-After with "status"; 0 = no header
 	Latency     time.Duration `json:"-"`                     // for "latency"
 	Jitter      time.Duration `json:"-"`                     // for "latency": uniform in [-Jitter, +Jitter]
-	After       bool          `json:"after,omitempty"`       // for "drop": execute a POST before dropping
+	After       bool          `json:"after,omitempty"`       // for "drop": execute the call (a write) before dropping
 }
 
 // faultJSON is Fault's wire form: durations as strings.
@@ -124,7 +124,7 @@ func (f Fault) Validate() error {
 	case f.Kind == FaultLatency && f.Latency == 0 && f.Jitter == 0:
 		return errors.New("fault kind=latency needs latency (and optionally jitter)")
 	case f.After && f.Kind != FaultDrop:
-		return fmt.Errorf("fault after=true: only kind=drop takes it (html502 always executes a POST)")
+		return fmt.Errorf("fault after=true: only kind=drop takes it (html502 always executes a write)")
 	}
 	return nil
 }

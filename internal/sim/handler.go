@@ -63,7 +63,7 @@ func (s *Simulator) recovered(w *statusWriter, r *http.Request, v any) {
 // serveAPI runs one API call through authentication, rate limiting and the
 // faults before the endpoint itself.
 func (s *Simulator) serveAPI(w *statusWriter, r *http.Request, path string) {
-	rt := parseRoute(path)
+	rt := parseRoute(r.Method, path)
 	s.stats.count(r.Method, rt)
 	defer func() { s.stats.sent(r.Method, rt, w.written) }()
 	h := w.Header()
@@ -91,7 +91,7 @@ func (s *Simulator) serveAPI(w *statusWriter, r *http.Request, path string) {
 // the endpoint renders its reply; the reply is held for what its size
 // costs before it is sent. When latency and size together pass the gateway
 // timeout, the client gets the gateway's 504 once the timeout has passed,
-// and a POST was executed all the same. Every call sleeps on its own, after
+// and a write was executed all the same. Every call sleeps on its own, after
 // the account's lock is released, so it delays no one else.
 func (s *Simulator) answer(w http.ResponseWriter, r *http.Request, c call, d decision) {
 	ctx := r.Context()
@@ -139,7 +139,7 @@ func (s *Simulator) produce(w http.ResponseWriter, r *http.Request, c call, d de
 		}
 		return statusError(f.Status).reply(), true
 	case FaultHTML502:
-		if r.Method == http.MethodPost {
+		if isWrite(r.Method) {
 			s.handle(r, c) // the write happens; its answer is lost
 		}
 		return html502(c.h), true
@@ -152,6 +152,15 @@ func (s *Simulator) produce(w http.ResponseWriter, r *http.Request, c call, d de
 	}
 	dropConnection(w)
 	return reply{}, false
+}
+
+// isWrite reports whether a method changes something when it is served.
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
 }
 
 // dropConnection closes the connection without an answer. Where the writer
@@ -184,7 +193,7 @@ func (s *Simulator) handle(r *http.Request, c call) reply {
 	if r.ContentLength > s.maxBody {
 		return tooLarge(s.maxBody).reply()
 	}
-	q, qerr := parseQuery(r.URL.RawQuery, c.route.kind.paged())
+	q, qerr := parseQuery(r.URL.RawQuery, c.route.kind.paged(), c.route.kind.listed())
 	if qerr != nil {
 		return qerr.reply()
 	}
@@ -226,6 +235,8 @@ func (s *Simulator) dispatch(r *http.Request, c call) reply {
 		return s.getRequest(c)
 	case routeRequestStatus:
 		return s.getRequestStatus(c)
+	case routeServerLabelCreate, routeServerLabelPut, routeServerLabelDelete:
+		return s.writeServerLabel(r, c)
 	}
 	return s.respond(c, readers[c.route.kind])
 }

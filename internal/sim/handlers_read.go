@@ -42,6 +42,10 @@ var readers = [routeKinds]reader{
 	routeNatGateway:    getDatacenterNothing,
 	routeNetworkLBs:    listDatacenterNothing("networkloadbalancers"),
 	routeNetworkLB:     getDatacenterNothing,
+	routeLabels:        listLabels,
+	routeLabel:         getLabel,
+	routeServerLabels:  listServerLabels,
+	routeServerLabel:   getServerLabel,
 }
 
 // respond renders fn under the account's read lock into the call's buffer.

@@ -104,7 +104,7 @@ func patchSpec(doc *openapi3.T) {
 	//    items fine). Relax it here; assertReferencesAndObjects checks the
 	//    rule the spec cannot express: an item is either a bare reference
 	//    or a full object.
-	for _, name := range []string{"Datacenter", "Server", "Request", "Volume", "Image", "Nic", "Lan", "Loadbalancer"} {
+	for _, name := range []string{"Datacenter", "Server", "Request", "Volume", "Image", "Nic", "Lan", "Loadbalancer", "label", "LabelResource"} {
 		schemas[name].Value.Required = slices.DeleteFunc(schemas[name].Value.Required, func(s string) bool { return s == "properties" })
 	}
 	// 5. The Location header's "pattern" is a placeholder
@@ -218,9 +218,10 @@ func validateResponse(t *testing.T, req *http.Request, rec *httptest.ResponseRec
 	}
 }
 
-// assertReferencesAndObjects walks a document: every datacenter, server or
-// request is either a bare reference {id,type,href} or has metadata and
-// properties. This is the rule the relaxed "required" (patch 4) leaves out.
+// assertReferencesAndObjects walks a document: every datacenter, server,
+// request, device or label is either a bare reference {id,type,href} or
+// has metadata and properties. This is the rule the relaxed "required"
+// (patch 4) leaves out.
 func assertReferencesAndObjects(t *testing.T, where string, v any) {
 	t.Helper()
 	switch x := v.(type) {
@@ -230,7 +231,7 @@ func assertReferencesAndObjects(t *testing.T, where string, v any) {
 		}
 	case map[string]any:
 		switch x["type"] {
-		case "datacenter", "server", "request", "volume", "image", "nic", "lan", "loadbalancer":
+		case "datacenter", "server", "request", "volume", "image", "nic", "lan", "loadbalancer", "label":
 			_, hasMeta := x["metadata"]
 			_, hasProps := x["properties"]
 			if hasMeta != hasProps || !hasMeta && len(x) != 3 {
@@ -290,7 +291,17 @@ func newSpecFixture(t *testing.T) *specFixture {
 // exchange sends one request in process and validates the answer.
 func (f *specFixture) exchange(t *testing.T, method, target, token string, wantStatus int) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	return f.exchangeBody(t, method, target, token, "", wantStatus)
+}
+
+// exchangeBody is exchange with a request body ("" for none).
+func (f *specFixture) exchangeBody(t *testing.T, method, target, token, body string, wantStatus int) *httptest.ResponseRecorder {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, rd)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -346,6 +357,10 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 			batchSrv+"/cdroms"+d,
 			batchSrv+"/cdroms/"+batch.CDROMs[0].ID+d,
 			base+"/images/"+batch.CDROMs[0].ID+d,
+			base+"/labels"+d,
+			base+"/labels/urn:label:server:"+f.web1+":env"+d,
+			srv+"/labels"+d,
+			srv+"/labels/role"+d,
 		)
 		for _, id := range []string{f.queued, f.running, f.done, f.failed} {
 			targets = append(targets, base+"/requests/"+id+d, base+"/requests/"+id+"/status"+d)
@@ -363,6 +378,11 @@ func TestOpenAPIReadEndpoints(t *testing.T) {
 		dc+"/servers?depth=1&filter.name=web&orderBy=cores&maxResults=4&limit=1", // next link with modifiers
 		dc+"/volumes?depth=1&filter.type=SSD&orderBy=size",
 		base+"/datacenters?depth=1&filter.nothing=x", // an empty collection
+		base+"/labels?depth=1&filter.key=role&orderBy=value&maxResults=20",
+		base+"/labels?depth=1&filter.nothing=x",
+		srv+"/labels?depth=1&offset=1&limit=1", // prev link
+		srv+"/labels?depth=1&limit=1",          // next link
+		srv+"/labels/env",                      // no depth: ETag header
 	)
 	for _, target := range targets {
 		t.Run(strings.TrimPrefix(target, base), func(t *testing.T) {
@@ -419,6 +439,36 @@ func TestOpenAPIPowerActions(t *testing.T) {
 			if rec.Header().Get("Location") == "" || rec.Body.Len() != 0 {
 				t.Errorf("202 with Location %q and body %q; want a Location and no body", rec.Header().Get("Location"), rec.Body)
 			}
+		})
+	}
+}
+
+// TestOpenAPILabelWrites validates the answers of label writes, the
+// successful ones and the refused ones.
+func TestOpenAPILabelWrites(t *testing.T) {
+	f := newSpecFixture(t)
+	srv := "/cloudapi/v6/datacenters/" + f.prod + "/servers/" + f.web1
+	unknown := "/cloudapi/v6/datacenters/" + f.prod + "/servers/00000000-0000-4000-8000-000000000000"
+	cases := []struct {
+		name, method, target, body string
+		status                     int
+	}{
+		{"create", http.MethodPost, srv + "/labels?pretty=false&depth=0", `{"properties":{"key":"owner","value":"shop"}}`, 201},
+		{"create with read-only fields", http.MethodPost, srv + "/labels", `{"id":"x","type":"label","properties":{"key":"tier","value":"front"}}`, 201},
+		{"change", http.MethodPut, srv + "/labels/owner?depth=0", `{"properties":{"key":"owner","value":"payments"}}`, 200},
+		{"delete", http.MethodDelete, srv + "/labels/tier?depth=0&pretty=true", "", 200},
+		{"422 existing key", http.MethodPost, srv + "/labels", `{"properties":{"key":"env","value":"x"}}`, 422},
+		{"422 no value", http.MethodPost, srv + "/labels", `{"properties":{"key":"k"}}`, 422},
+		{"422 key change", http.MethodPut, srv + "/labels/owner", `{"properties":{"key":"boss","value":"x"}}`, 422},
+		{"400 not JSON", http.MethodPost, srv + "/labels", `owner=shop`, 400},
+		{"404 unknown server", http.MethodPost, unknown + "/labels", `{"properties":{"key":"k","value":"v"}}`, 404},
+		{"404 unknown key", http.MethodDelete, srv + "/labels/tier", "", 404},
+		{"404 unknown URN", http.MethodGet, "/cloudapi/v6/labels/urn:label:server:" + f.web1 + ":tier", "", 404},
+		{"422 malformed URN", http.MethodGet, "/cloudapi/v6/labels/urn:label:server", "", 422},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f.exchangeBody(t, c.method, c.target, testToken, c.body, c.status)
 		})
 	}
 }
@@ -523,6 +573,10 @@ func TestOpenAPIValidatorIsStrictOnDevices(t *testing.T) {
 		{"LAN public not a bool", dc + "/lans/1", `{"id":"1","type":"lan","properties":{"public":"yes"}}`},
 		{"image type", "http://example.com/cloudapi/v6/images/" + dataset.NameUUID("i"), `{"id":"x","type":"image","properties":{"licenceType":"LINUX","imageType":"FLOPPY"}}`},
 		{"bootVolume not a reference", dc + "/servers/" + dataset.NameUUID("s"), `{"id":"x","type":"server","properties":{"cores":1,"ram":1024,"bootVolume":"v"}}`},
+		{"label type", dc + "/servers/" + dataset.NameUUID("s") + "/labels/env", `{"id":"env","type":"server","properties":{"key":"env","value":"x"}}`},
+		{"label value not a string", dc + "/servers/" + dataset.NameUUID("s") + "/labels/env", `{"id":"env","type":"label","properties":{"key":"env","value":1}}`},
+		{"labels not a list", "http://example.com/cloudapi/v6/labels", `{"id":"labels","type":"collection","items":{}}`},
+		{"label URN item type", "http://example.com/cloudapi/v6/labels", `{"id":"labels","type":"collection","items":[{"id":"u","type":"collection","href":"http://x/y"}]}`},
 	}
 	for _, c := range bad {
 		req := httptest.NewRequest(http.MethodGet, c.target, nil)

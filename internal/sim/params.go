@@ -26,10 +26,11 @@ const (
 	maxLimit     = 10000
 )
 
-// parseQuery reads depth, pretty and, for paged endpoints, offset, limit
-// and the list modifiers. A value that is not a number (or boolean) is a
-// 400; a number out of range is a 422. Both name the parameter.
-func parseQuery(raw string, paged bool) (query, *apiError) {
+// parseQuery reads depth, pretty and, for paged endpoints, offset and
+// limit, for listed ones the list modifiers. A value that is not a number
+// (or boolean) is a 400; a number out of range is a 422. Both name the
+// parameter.
+func parseQuery(raw string, paged, listed bool) (query, *apiError) {
 	q := query{pretty: true, limit: defaultLimit}
 	if raw == "" {
 		return q, nil
@@ -53,20 +54,21 @@ func parseQuery(raw string, paged bool) (query, *apiError) {
 		}
 		q.pretty = b
 	}
-	if !paged {
-		return q, nil
-	}
-	if s, ok := first(vals, "offset"); ok {
-		if q.offset, perr = intParam("offset", s, 0, -1); perr != nil {
-			return q, perr
+	if paged {
+		if s, ok := first(vals, "offset"); ok {
+			if q.offset, perr = intParam("offset", s, 0, -1); perr != nil {
+				return q, perr
+			}
+		}
+		if s, ok := first(vals, "limit"); ok {
+			if q.limit, perr = intParam("limit", s, 1, maxLimit); perr != nil {
+				return q, perr
+			}
 		}
 	}
-	if s, ok := first(vals, "limit"); ok {
-		if q.limit, perr = intParam("limit", s, 1, maxLimit); perr != nil {
-			return q, perr
-		}
+	if listed {
+		q.mods, perr = parseModifiers(vals)
 	}
-	q.mods, perr = parseModifiers(vals)
 	return q, perr
 }
 

@@ -49,12 +49,21 @@ const (
 	routeRequests
 	routeRequest
 	routeRequestStatus
+	routeLabels            // GET /labels
+	routeLabel             // GET /labels/{labelurn}
+	routeServerLabels      // GET .../servers/{id}/labels
+	routeServerLabelCreate // POST .../servers/{id}/labels
+	routeServerLabel       // GET .../servers/{id}/labels/{key}
+	routeServerLabelPut    // PUT .../servers/{id}/labels/{key}
+	routeServerLabelDelete // DELETE .../servers/{id}/labels/{key}
 	routeKinds
 )
 
-// simRoute is one endpoint the simulator serves. Its path is also the
-// statistics key: every id is written {id}. In a request path the segment
-// after "lans" is a LAN number ("1"), every other id a UUID.
+// simRoute is one endpoint the simulator serves. Its method and path are
+// also the statistics key: every id is written {id}. In a request path the
+// segment after "lans" is a LAN number ("1"), the one after "labels" a
+// label key (under a server) or a label URN (/labels/{urn}), every other
+// id a UUID. One path may have several endpoints, one per method.
 type simRoute struct {
 	kind routeKind
 	act  action // for routeAction
@@ -100,12 +109,24 @@ var simRoutes = []simRoute{
 	{kind: routeRequests, path: "/requests"},
 	{kind: routeRequest, path: "/requests/{id}"},
 	{kind: routeRequestStatus, path: "/requests/{id}/status"},
+	{kind: routeLabels, path: "/labels"},
+	{kind: routeLabel, path: "/labels/{id}"},
+	{kind: routeServerLabels, path: "/datacenters/{id}/servers/{id}/labels"},
+	{kind: routeServerLabelCreate, path: "/datacenters/{id}/servers/{id}/labels"},
+	{kind: routeServerLabel, path: "/datacenters/{id}/servers/{id}/labels/{id}"},
+	{kind: routeServerLabelPut, path: "/datacenters/{id}/servers/{id}/labels/{id}"},
+	{kind: routeServerLabelDelete, path: "/datacenters/{id}/servers/{id}/labels/{id}"},
 }
 
 // method is the one method an endpoint accepts.
 func (k routeKind) method() string {
-	if k == routeAction {
+	switch k {
+	case routeAction, routeServerLabelCreate:
 		return http.MethodPost
+	case routeServerLabelPut:
+		return http.MethodPut
+	case routeServerLabelDelete:
+		return http.MethodDelete
 	}
 	return http.MethodGet
 }
@@ -116,11 +137,18 @@ func (k routeKind) paged() bool {
 	switch k {
 	case routeDatacenters, routeServers, routeServerVolumes, routeCdroms, routeServerNics,
 		routeFirewallRules, routeFlowLogs, routeVolumes, routeLans, routeLanNics,
-		routeLoadbalancers, routeBalancedNics, routeNatGateways, routeNetworkLBs, routeRequests:
+		routeLoadbalancers, routeBalancedNics, routeNatGateways, routeNetworkLBs, routeRequests,
+		routeServerLabels:
 		return true
 	}
 	return false
 }
+
+// listed reports whether the endpoint takes filter.*, orderBy and
+// maxResults: every paged collection, and GET /labels, which the spec
+// does not page (its Labels schema has no offset, limit or _links) but
+// sdk-go sends the modifiers to as to every list.
+func (k routeKind) listed() bool { return k.paged() || k == routeLabels }
 
 // specRoute is a path of the API spec and the methods it takes.
 type specRoute struct {
@@ -158,18 +186,28 @@ type route struct {
 	spec *specRoute // the spec's path; nil when the API has none like it
 
 	dcID, srvID, volID, imgID, nicID, lanID, lbID, subID, reqID string
-	badID                                                       bool // a segment where an id belongs is not one
+	labelKey                                                    string // as the path has it; looked up, not validated
+	labelURN                                                    string // GET /labels/{labelurn}; parsed by the endpoint
+	badID                                                       bool   // a segment where an id belongs is not one
 }
 
 // serves reports whether the simulator serves this method on the path.
 func (r route) serves(method string) bool { return r.kind != routeNone && r.kind.method() == method }
 
+// endpoint is one simulated method on a path of the tree.
+type endpoint struct {
+	kind routeKind
+	act  action
+}
+
 // maxSegments bounds parsing: no path of the spec is deeper.
 const maxSegments = 8
 
-// parseRoute parses the path after /cloudapi/v6 (decoded, as in URL.Path).
-// One trailing slash is tolerated, like the real API does.
-func parseRoute(p string) route {
+// parseRoute parses the path after /cloudapi/v6 (decoded, as in URL.Path)
+// for a call with method: its kind is the endpoint serving that method
+// there, routeNone if none does. One trailing slash is tolerated, like the
+// real API does.
+func parseRoute(method, p string) route {
 	p = strings.TrimPrefix(p, "/")
 	p = strings.TrimSuffix(p, "/")
 	var seg [maxSegments]string
@@ -187,7 +225,12 @@ func parseRoute(p string) route {
 	if nd == nil {
 		return route{}
 	}
-	r := route{kind: nd.kind, act: nd.act, spec: nd.spec}
+	r := route{spec: nd.spec}
+	for _, ep := range nd.eps {
+		if ep.kind.method() == method {
+			r.kind, r.act = ep.kind, ep.act
+		}
+	}
 	if r.kind != routeNone {
 		r.setIDs(seg[:n])
 	}
@@ -218,6 +261,12 @@ func (r *route) setIDs(seg []string) {
 			r.reqID = r.uuid(id)
 		case "lans":
 			r.lanID = r.lanNumber(id)
+		case "labels":
+			if i == 1 {
+				r.labelURN = id
+			} else {
+				r.labelKey = id
+			}
 		}
 	}
 }
@@ -246,8 +295,7 @@ func (r *route) lanNumber(s string) string {
 type routeNode struct {
 	lit   map[string]*routeNode
 	param *routeNode
-	kind  routeKind // the simulated endpoint that ends here, if any
-	act   action
+	eps   []endpoint // the simulated endpoints that end here, one per method
 	spec  *specRoute // the spec path that ends here, if any
 }
 
@@ -262,7 +310,7 @@ func buildRouteTree() *routeNode {
 	}
 	for _, r := range simRoutes {
 		nd := root.insert(r.path)
-		nd.kind, nd.act = r.kind, r.act
+		nd.eps = append(nd.eps, endpoint{kind: r.kind, act: r.act})
 	}
 	return root
 }
@@ -295,7 +343,7 @@ func (nd *routeNode) insert(path string) *routeNode {
 // backtracking to a parameter (the spec has /k8s/versions and /k8s/{id}).
 func (nd *routeNode) match(seg []string) *routeNode {
 	if len(seg) == 0 {
-		if nd.kind == routeNone && nd.spec == nil {
+		if len(nd.eps) == 0 && nd.spec == nil {
 			return nil
 		}
 		return nd

@@ -64,7 +64,11 @@ func TestNotImplemented(t *testing.T) {
 		{http.MethodPost, dc + "/volumes", 501, "POST /datacenters/{datacenterId}/volumes"},
 		{http.MethodPatch, dc + "/lans/1", 501, "PATCH /datacenters/{datacenterId}/lans/{lanId}"},
 		{http.MethodGet, dc + "/natgateways/" + f.web1 + "/rules", 501, "GET /datacenters/{datacenterId}/natgateways/{natGatewayId}/rules"},
-		{http.MethodGet, srv + "/labels", 501, "GET /datacenters/{datacenterId}/servers/{serverId}/labels"},
+		{http.MethodGet, dc + "/labels", 501, "GET /datacenters/{datacenterId}/labels"},
+		{http.MethodPut, dc + "/labels/env", 501, "PUT /datacenters/{datacenterId}/labels/{key}"},
+		{http.MethodPost, dc + "/volumes/" + f.web1 + "/labels", 501, "POST /datacenters/{datacenterId}/volumes/{volumeId}/labels"},
+		{http.MethodGet, "/cloudapi/v6/ipblocks/" + f.web1 + "/labels", 501, "GET /ipblocks/{ipblockId}/labels"},
+		{http.MethodDelete, "/cloudapi/v6/snapshots/" + f.web1 + "/labels/env", 501, "DELETE /snapshots/{snapshotId}/labels/{key}"},
 		{http.MethodGet, srv + "/remoteconsole", 501, "remoteconsole"},
 		{http.MethodGet, "/cloudapi/v6/k8s/versions/default", 501, "GET /k8s/versions/default"},
 		{http.MethodGet, "/cloudapi/v6/k8s/versions", 501, "GET /k8s/versions"},
@@ -91,6 +95,10 @@ func TestNotImplemented(t *testing.T) {
 		{http.MethodDelete, "/cloudapi/v6/datacenters", "GET, POST"},
 		{http.MethodGet, srv + "/stop", "POST"},
 		{http.MethodPut, dc + "/lans/1/nics/" + f.web1, "GET"},
+		{http.MethodPut, srv + "/labels", "GET, POST"},
+		{http.MethodPost, srv + "/labels/env", "DELETE, GET, PUT"},
+		{http.MethodPost, "/cloudapi/v6/labels", "GET"},
+		{http.MethodDelete, "/cloudapi/v6/labels/urn:label:server:" + f.web1 + ":env", "GET"},
 	} {
 		rec := do(t, s, c.method, c.target, testToken, "")
 		checkError(t, rec, 405, "101")

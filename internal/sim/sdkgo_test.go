@@ -356,3 +356,97 @@ func TestSDKListModifiers(t *testing.T) {
 		t.Errorf("orderBy on an unknown property: %v, want a 422", err)
 	}
 }
+
+// TestSDKLabels drives sdk-go's LabelsApi through a server label's life:
+// list all, create, read by key and by URN, change, delete; and reads its
+// errors for bad input.
+func TestSDKLabels(t *testing.T) {
+	e := newSDKEnv(t, Options{}, testToken)
+	api, ctx := e.client.LabelsApi, e.ctx
+	prod, web1 := defaultIDs(t, "production", "web-1")
+	countLabels := func() int {
+		t.Helper()
+		all, _, err := api.LabelsGet(ctx).Execute()
+		if err != nil {
+			t.Fatalf("LabelsGet: %v", err)
+		}
+		return len(*all.Items)
+	}
+
+	all, _, err := api.LabelsGet(ctx).Depth(1).Execute()
+	if err != nil || len(*all.Items) != 26 {
+		t.Fatalf("LabelsGet: %v %v", all.Items, err)
+	}
+	first := (*all.Items)[0]
+	if *first.Id != "urn:label:server:"+web1+":env" || *first.Properties.Value != "production" ||
+		*first.Properties.ResourceType != "server" || *first.Properties.ResourceId != web1 {
+		t.Errorf("first label %+v %+v", first, first.Properties)
+	}
+	webs, _, err := api.LabelsGet(ctx).Depth(1).Filter("key", "role").Filter("value", "web").Execute()
+	if err != nil || len(*webs.Items) != 3 {
+		t.Errorf("role=web: %v %v", webs.Items, err)
+	}
+
+	label := ionoscloud.LabelResource{Properties: &ionoscloud.LabelResourceProperties{
+		Key: ionoscloud.PtrString("owner"), Value: ionoscloud.PtrString("shop")}}
+	created, resp, err := api.DatacentersServersLabelsPost(ctx, prod, web1).Label(label).Execute()
+	if err != nil || resp.StatusCode != http.StatusCreated || *created.Id != "owner" || *created.Properties.Value != "shop" || created.Metadata.Etag == nil {
+		t.Fatalf("create: %+v %v", created, err)
+	}
+	got, _, err := api.DatacentersServersLabelsFindByKey(ctx, prod, web1, "owner").Execute()
+	if err != nil || *got.Properties.Value != "shop" || *got.Metadata.Etag != *created.Metadata.Etag {
+		t.Errorf("find by key: %+v %v", got, err)
+	}
+	keys, _, err := api.DatacentersServersLabelsGet(ctx, prod, web1).Execute()
+	if err != nil || len(*keys.Items) != 3 || *(*keys.Items)[1].Id != "owner" || (*keys.Items)[1].Properties != nil {
+		t.Errorf("server labels at depth 0: %v %v", keys.Items, err)
+	}
+	if n := countLabels(); n != 27 {
+		t.Errorf("GET /labels lists %d labels after the create, want 27", n)
+	}
+
+	label.Properties.Value = ionoscloud.PtrString("payments")
+	changed, _, err := api.DatacentersServersLabelsPut(ctx, prod, web1, "owner").Label(label).Execute()
+	if err != nil || *changed.Properties.Value != "payments" || *changed.Metadata.Etag == *created.Metadata.Etag {
+		t.Errorf("put: %+v %v", changed, err)
+	}
+	byURN, _, err := api.LabelsFindByUrn(ctx, "urn:label:server:"+web1+":owner").Execute()
+	if err != nil || *byURN.Properties.Value != "payments" || *byURN.Properties.ResourceHref != e.srv.URL+"/cloudapi/v6/datacenters/"+prod+"/servers/"+web1 {
+		t.Errorf("find by URN: %+v %v", byURN.Properties, err)
+	}
+
+	if resp, err := api.DatacentersServersLabelsDelete(ctx, prod, web1, "owner").Execute(); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("delete: %v", err)
+	}
+	if _, _, err := api.DatacentersServersLabelsFindByKey(ctx, prod, web1, "owner").Execute(); sdkStatus(err) != 404 {
+		t.Errorf("find after delete: %v, want a 404", err)
+	}
+	if n := countLabels(); n != 26 {
+		t.Errorf("GET /labels lists %d labels after the delete, want 26", n)
+	}
+
+	for name, bad := range map[string]ionoscloud.LabelResource{
+		"existing key": {Properties: &ionoscloud.LabelResourceProperties{Key: ionoscloud.PtrString("env"), Value: ionoscloud.PtrString("x")}},
+		"no value":     {Properties: &ionoscloud.LabelResourceProperties{Key: ionoscloud.PtrString("k")}},
+		"bad key":      {Properties: &ionoscloud.LabelResourceProperties{Key: ionoscloud.PtrString("my key"), Value: ionoscloud.PtrString("x")}},
+	} {
+		_, _, err := api.DatacentersServersLabelsPost(ctx, prod, web1).Label(bad).Execute()
+		var apiErr ionoscloud.GenericOpenAPIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode() != 422 {
+			t.Errorf("%s: %v, want a 422", name, err)
+			continue
+		}
+		if model, ok := apiErr.Model().(ionoscloud.Error); !ok || *(*model.Messages)[0].ErrorCode != "200" {
+			t.Errorf("%s: error model %#v", name, apiErr.Model())
+		}
+	}
+	if _, _, err := api.LabelsFindByUrn(ctx, "server:"+web1+":env").Execute(); sdkStatus(err) != 422 {
+		t.Errorf("malformed URN: %v, want a 422", err)
+	}
+	if _, _, err := api.DatacentersServersLabelsGet(ctx, prod, "00000000-0000-4000-8000-000000000000").Execute(); sdkStatus(err) != 404 {
+		t.Errorf("unknown server: %v, want a 404", err)
+	}
+	if _, _, err := api.DatacentersLabelsGet(ctx, prod).Execute(); sdkStatus(err) != 501 {
+		t.Errorf("data center labels: %v, want a 501", err)
+	}
+}

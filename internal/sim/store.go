@@ -36,6 +36,7 @@ type account struct {
 	events    eventQueue // pending releases, earliest first
 	appliedAt time.Time  // latest time effects were applied for
 	reqSeq    uint64
+	labelSeq  uint64 // label writes so far; see labelState.seq
 
 	// nextDue is the UnixNano of the earliest pending effect (MaxInt64 if
 	// none). Readers compare it with now to know whether they may take
@@ -68,6 +69,7 @@ type srvState struct {
 	nics                           []*nicState
 	bootVol                        *volState // at most one of bootVol and bootCD
 	bootCD                         *cdState
+	labels                         []labelState // sorted by key
 
 	vmState  string
 	created  string
@@ -133,6 +135,7 @@ func newAccount(index int, seed int64, token, username, password string, d *data
 			k++
 			initServer(s, dc, born.Add(time.Duration(j+1)*time.Minute), ds)
 			a.addDevices(pools, s, ds)
+			pools.addLabels(s, ds.Labels)
 			dc.servers = append(dc.servers, s)
 			a.srvByID[s.id] = s
 		}
@@ -222,7 +225,7 @@ func (a *account) dataset() *dataset.Dataset {
 			Servers: make([]dataset.Server, len(dc.servers))}
 		for j, s := range dc.servers {
 			out.Servers[j] = dataset.Server{ID: s.id, Name: s.name, Type: s.typ, VMState: s.vmState,
-				CPUFamily: s.cpuFamily, AvailabilityZone: s.zone, Cores: s.cores, RAM: s.ram}
+				CPUFamily: s.cpuFamily, AvailabilityZone: s.zone, Cores: s.cores, RAM: s.ram, Labels: s.datasetLabels()}
 			s.datasetDevices(&out.Servers[j])
 		}
 		dc.datasetDevices(&out)

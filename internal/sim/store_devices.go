@@ -68,26 +68,30 @@ type lbState struct {
 // imageEpoch is the createdDate of every public CD-ROM image.
 var imageEpoch = datasetEpoch.Add(-90 * 24 * time.Hour)
 
-// devicePools are the account's devices, each kind allocated at once with
-// the exact capacity, so the pointers handed out stay valid.
+// devicePools are the account's devices (and its servers' labels), each
+// kind allocated at once with the exact capacity, so the pointers handed
+// out stay valid.
 type devicePools struct {
-	vols []volState
-	cds  []cdState
-	nics []nicState
+	vols   []volState
+	cds    []cdState
+	nics   []nicState
+	labels []labelState
 }
 
 func newDevicePools(d *dataset.Dataset) *devicePools {
-	var cds, nics int
+	var cds, nics, labels int
 	for _, dc := range d.Datacenters {
 		for _, s := range dc.Servers {
 			cds += len(s.CDROMs)
 			nics += len(s.NICs)
+			labels += len(s.Labels)
 		}
 	}
 	return &devicePools{
-		vols: make([]volState, 0, d.VolumeCount()),
-		cds:  make([]cdState, 0, cds),
-		nics: make([]nicState, 0, nics),
+		vols:   make([]volState, 0, d.VolumeCount()),
+		cds:    make([]cdState, 0, cds),
+		nics:   make([]nicState, 0, nics),
+		labels: make([]labelState, 0, labels),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 )
 
@@ -38,6 +39,10 @@ type Server struct {
 	AvailabilityZone string `json:"availabilityZone,omitempty"`
 	Cores            int32  `json:"cores"`
 	RAM              int32  `json:"ram"` // MB
+	// Labels are the server's labels, key -> value (see CheckLabelKey and
+	// CheckLabelValue for what they may hold). The API lists them sorted
+	// by key.
+	Labels map[string]string `json:"labels,omitempty"`
 
 	Volumes []Volume `json:"volumes,omitempty"` // attached volumes
 	CDROMs  []CDROM  `json:"cdroms,omitempty"`  // attached CD-ROM images
@@ -221,6 +226,7 @@ func (d *Dataset) Clone() *Dataset {
 }
 
 func (s Server) clone() Server {
+	s.Labels = maps.Clone(s.Labels)
 	s.Volumes = slices.Clone(s.Volumes)
 	s.CDROMs = slices.Clone(s.CDROMs)
 	for i := range s.CDROMs {

@@ -12,21 +12,27 @@ import "strconv"
 // server has a boot volume and NICs, some a data volume; staging's
 // batch-worker boots from a CD-ROM (an installer image); production has a
 // load balancer and an unattached backup volume.
+//
+// Every server has two labels: "env", the name of its data center
+// (production, staging or analytics), and "role", what it does (web, db,
+// cache, gpu, build, dev, batch, etl, report or notebook), so selection by
+// labels has matches across data centers (role=web) and within one
+// (env=production,role=web).
 func Default() *Dataset {
 	return &Dataset{Datacenters: []Datacenter{
 		defaultDC(dcSpec{name: "production", location: "de/fra", description: "Customer-facing web shop and its database",
 			public: "85.215.231", private: "10.7.222",
 			servers: []srvSpec{
-				{Server: ent("web-1", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_1"),
+				{role: "web", Server: ent("web-1", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_1"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu)}, nics: []nicSpec{{1, 11, 50}, {2, 11, 0}}},
-				{Server: ent("web-2", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_2"),
+				{role: "web", Server: ent("web-2", VMRunning, 4, 8192, "INTEL_ICELAKE", "ZONE_2"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu)}, nics: []nicSpec{{1, 12, 0}, {2, 12, 0}}},
-				{Server: ent("db-1", VMRunning, 8, 32768, "INTEL_ICELAKE", "ZONE_1"),
+				{role: "db", Server: ent("db-1", VMRunning, 8, 32768, "INTEL_ICELAKE", "ZONE_1"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageDebian), dataVol("data", VolumeSSDPremium, 500)},
 					nics: []nicSpec{{2, 21, 0}}},
-				{Server: srv("cache-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
+				{role: "cache", Server: srv("cache-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeDAS, 60, imageDebian)}, nics: []nicSpec{{2, 31, 0}}},
-				{Server: srv("gpu-train", TypeGPU, VMRunning, 24, 245760, "AMD_EPYC", "AUTO"),
+				{role: "gpu", Server: srv("gpu-train", TypeGPU, VMRunning, 24, 245760, "AMD_EPYC", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDPremium, 200, imageUbuntu), dataVol("datasets", VolumeHDD, 2000)},
 					nics: []nicSpec{{2, 41, 0}}},
 			},
@@ -36,16 +42,16 @@ func Default() *Dataset {
 		defaultDC(dcSpec{name: "staging", location: "de/txl", description: "Pre-production copy of the shop and CI runners",
 			public: "217.160.44", private: "10.8.12",
 			servers: []srvSpec{
-				{Server: srv("web-1", TypeVCPU, VMRunning, 2, 4096, "", "AUTO"),
+				{role: "web", Server: srv("web-1", TypeVCPU, VMRunning, 2, 4096, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 30, imageUbuntu)}, nics: []nicSpec{{1, 21, 0}, {2, 21, 0}}},
-				{Server: srv("build-runner", TypeVCPU, VMShutoff, 4, 8192, "", "AUTO"),
+				{role: "build", Server: srv("build-runner", TypeVCPU, VMShutoff, 4, 8192, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu), dataVol("cache", VolumeSSDStandard, 200)},
 					nics: []nicSpec{{2, 31, 0}}},
-				{Server: srv("dev-cube", TypeCube, VMSuspended, 1, 2048, "", "AUTO"),
+				{role: "dev", Server: srv("dev-cube", TypeCube, VMSuspended, 1, 2048, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeDAS, 30, imageDebian)}, nics: []nicSpec{{2, 41, 0}}},
 				// batch-worker is being reinstalled: it boots the Debian
 				// installer from a CD-ROM onto a blank system volume.
-				{Server: ent("batch-worker", VMShutoff, 8, 16384, "INTEL_SKYLAKE", "ZONE_2"),
+				{role: "batch", Server: ent("batch-worker", VMShutoff, 8, 16384, "INTEL_SKYLAKE", "ZONE_2"),
 					vols:    []volSpec{{name: "system", typ: VolumeHDD, size: 100, licence: "LINUX"}},
 					nics:    []nicSpec{{2, 51, 0}},
 					cdrom:   true,
@@ -55,15 +61,15 @@ func Default() *Dataset {
 		defaultDC(dcSpec{name: "analytics", location: "us/las", description: "Data pipeline, model inference and reporting",
 			public: "74.208.17", private: "10.9.3",
 			servers: []srvSpec{
-				{Server: ent("etl-1", VMRunning, 8, 16384, "INTEL_SKYLAKE", "AUTO"),
+				{role: "etl", Server: ent("etl-1", VMRunning, 8, 16384, "INTEL_SKYLAKE", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageRocky), dataVol("warehouse", VolumeHDD, 1000)},
 					nics: []nicSpec{{2, 11, 0}}},
-				{Server: srv("gpu-infer", TypeGPU, VMSuspended, 12, 122880, "AMD_EPYC", "AUTO"),
+				{role: "gpu", Server: srv("gpu-infer", TypeGPU, VMSuspended, 12, 122880, "AMD_EPYC", "AUTO"),
 					vols: []volSpec{bootVol(VolumeSSDPremium, 100, imageUbuntu), dataVol("models", VolumeSSDPremium, 500)},
 					nics: []nicSpec{{2, 21, 0}}},
-				{Server: srv("report-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
+				{role: "report", Server: srv("report-cube", TypeCube, VMRunning, 2, 4096, "", "AUTO"),
 					vols: []volSpec{bootVol(VolumeDAS, 30, imageDebian)}, nics: []nicSpec{{1, 31, 0}}},
-				{Server: srv("jupyter", TypeVCPU, VMRunning, 4, 16384, "", "ZONE_1"),
+				{role: "notebook", Server: srv("jupyter", TypeVCPU, VMRunning, 4, 16384, "", "ZONE_1"),
 					vols: []volSpec{bootVol(VolumeSSDStandard, 50, imageUbuntu), dataVol("notebooks", VolumeSSDStandard, 100)},
 					nics: []nicSpec{{1, 41, 0}, {2, 41, 0}}},
 			},
@@ -82,9 +88,11 @@ type dcSpec struct {
 	loadbalancer                *lbSpec
 }
 
-// srvSpec is a server with the devices it gets.
+// srvSpec is a server with the devices it gets. role is its "role"
+// label; its "env" label is its data center's name.
 type srvSpec struct {
 	Server
+	role           string
 	vols           []volSpec // the first is the boot volume unless bootsCD
 	nics           []nicSpec
 	cdrom, bootsCD bool
@@ -141,6 +149,7 @@ func defaultDC(spec dcSpec) Datacenter {
 	for _, ss := range spec.servers {
 		s := ss.Server
 		s.ID = id(s.Name)
+		s.Labels = map[string]string{"env": spec.name, "role": ss.role}
 		for _, vs := range ss.vols {
 			s.Volumes = append(s.Volumes, defaultVolume(spec, s.Name+"-"+vs.name, vs, id(s.Name, "volume", vs.name), len(s.Volumes)+1))
 		}

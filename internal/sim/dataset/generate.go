@@ -43,6 +43,12 @@ var ionosLocations = []string{"de/fra", "de/txl", "de/fkb", "gb/lhr", "gb/bhx", 
 // centers and servers depend only on the seed and the sizes: devices are
 // drawn from a source seeded by their owner's id, so asking for more or
 // fewer devices changes no data center or server.
+//
+// Every server has an "env" label, the same for all servers of a data
+// center (production, staging and dev in turn, from a start the seed
+// picks), and a "role" label (web, worker, db, cache or build, weighted)
+// drawn from the server's id. Labels take nothing from the generator's
+// stream, so they change no id either.
 func Generate(o GenerateOptions) *Dataset {
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed_10_05))
 	ndc := max(o.Datacenters, 0)
@@ -53,8 +59,10 @@ func Generate(o GenerateOptions) *Dataset {
 		lans:    countOption(o.LANsPerDatacenter, DefaultLANsPerDatacenter),
 	}
 	gen := newDeviceGenerator(shape)
+	envStart := int(mix64(uint64(o.Seed)^envSalt) % uint64(len(generatedEnvs)))
 	d := &Dataset{Datacenters: make([]Datacenter, ndc)}
 	for i := range d.Datacenters {
+		env := generatedEnvs[(envStart+i)%len(generatedEnvs)]
 		loc := ionosLocations[i%len(ionosLocations)]
 		dc := Datacenter{
 			ID:          uuidFromWords(rng.Uint64(), rng.Uint64()),
@@ -67,7 +75,7 @@ func Generate(o GenerateOptions) *Dataset {
 		var ranges []privateRange
 		dc.LANs, ranges = generateLANs(gen.src, shape.lans, nsrv)
 		for j := range dc.Servers {
-			s := generateServer(rng, i, j)
+			s := generateServer(rng, i, j, env)
 			gen.devices(&s, &dc, ranges, j)
 			dc.Servers[j] = s
 		}
@@ -89,11 +97,13 @@ func countOption(n, def int) int {
 
 // generateServer draws one server. The weights keep the account realistic:
 // half ENTERPRISE, a third VCPU, the rest CUBE and GPU.
-func generateServer(rng *rand.Rand, dc, n int) Server {
+func generateServer(rng *rand.Rand, dc, n int, env string) Server {
+	hi, lo := rng.Uint64(), rng.Uint64()
 	s := Server{
-		ID:               uuidFromWords(rng.Uint64(), rng.Uint64()),
+		ID:               uuidFromWords(hi, lo),
 		Name:             fmt.Sprintf("srv-%04d-%04d", dc+1, n+1),
 		AvailabilityZone: availabilityZones[rng.IntN(len(availabilityZones))],
+		Labels:           map[string]string{"env": env, "role": generatedRole(hi, lo)},
 	}
 	switch p := rng.IntN(100); {
 	case p < 50:
@@ -124,4 +134,37 @@ func generateVMState(rng *rand.Rand, typ string) string {
 		}
 	}
 	return VMRunning
+}
+
+// The labels of generated servers.
+var (
+	generatedEnvs        = []string{"production", "staging", "dev"}
+	generatedRoles       = []string{"web", "worker", "db", "cache", "build"}
+	generatedRoleWeights = []int{35, 25, 15, 15, 10}
+)
+
+// Salts keep the label draws apart from any other use of the same bits.
+const (
+	envSalt  = 0xe4_71_5a17
+	roleSalt = 0x60_1e_5a17
+)
+
+// generatedRole picks a server's role from its id's words.
+func generatedRole(hi, lo uint64) string {
+	n := int(mix64(hi^lo^roleSalt) % 100)
+	for i, w := range generatedRoleWeights {
+		if n < w {
+			return generatedRoles[i]
+		}
+		n -= w
+	}
+	return generatedRoles[len(generatedRoles)-1]
+}
+
+// mix64 is SplitMix64's finaliser: every output bit depends on every
+// input bit, so nearby seeds and ids give unrelated choices.
+func mix64(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }

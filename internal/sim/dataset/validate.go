@@ -25,8 +25,9 @@ const (
 // servers, volumes, CD-ROMs, NICs and load balancers share one id space, as
 // in the API; LAN ids are small integers unique in their data center),
 // names and locations are present, enums hold the spec's values, a NIC's
-// LAN exists in its data center and a boot device is one of the server's
-// own. The error lists every problem (up to 20), each naming its entry.
+// LAN exists in its data center, a boot device is one of the server's own
+// and labels pass CheckLabelKey and CheckLabelValue. The error lists every
+// problem (up to 20), each naming its entry.
 func (d *Dataset) Validate() error {
 	v := validator{seen: make(map[string]entry, d.ServerCount()+d.VolumeCount()+len(d.Datacenters))}
 	for i := range d.Datacenters {
@@ -168,6 +169,7 @@ func (v *validator) server(entry *entry, s *Server, sc *dcScope) {
 	if s.RAM < 256 {
 		v.addf("%s: ram %d MB: must be at least 256", entry, s.RAM)
 	}
+	v.labels(*entry, s.Labels)
 	devices := map[int64]bool{}
 	for j := range s.Volumes {
 		vol := &s.Volumes[j]
@@ -186,6 +188,25 @@ func (v *validator) server(entry *entry, s *Server, sc *dcScope) {
 		v.nic(entry.child("nics", j, s.NICs[j].Name), &s.NICs[j], sc)
 	}
 	v.bootDevice(*entry, s)
+}
+
+// labels reports every bad label of a server, in key order so the message
+// is the same on every run.
+func (v *validator) labels(entry entry, labels map[string]string) {
+	var bad []string
+	for k, val := range labels {
+		if CheckLabelKey(k) != nil || CheckLabelValue(val) != nil {
+			bad = append(bad, k)
+		}
+	}
+	slices.Sort(bad)
+	for _, k := range bad {
+		err := CheckLabelKey(k)
+		if err == nil {
+			err = CheckLabelValue(labels[k])
+		}
+		v.addf("%s: %v", entry, err)
+	}
 }
 
 func (v *validator) bootDevice(entry entry, s *Server) {
