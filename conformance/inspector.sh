@@ -36,8 +36,8 @@ check() {
   echo "PASS  $name"
 }
 
-check "tools/list: 10 tools, all annotated, the view's tool app-only" \
-  'r.tools.length === 10 && r.tools.every((t) => t.annotations && t.description && t.outputSchema) && r.tools.filter((t) => t._meta?.ui?.visibility?.join() === "app").map((t) => t.name).join() === "apply_power_decision"' \
+check "tools/list: 12 tools, all annotated, the view's tools app-only" \
+  'r.tools.length === 12 && r.tools.every((t) => t.annotations && t.description && t.outputSchema) && r.tools.filter((t) => t._meta?.ui?.visibility?.join() === "app").map((t) => t.name).sort().join() === "apply_power_decision,apply_set_decision"' \
   --method tools/list
 check "resources/read: the confirmation view, an MCP Apps page" \
   'r.contents.length === 1 && r.contents[0].mimeType === "text/html;profile=mcp-app" && r.contents[0].text.includes("<script>")' \

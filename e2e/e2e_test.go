@@ -118,7 +118,7 @@ func TestServeOverStdioAgainstSimProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			tools, err := cs.ListTools(ctx, nil)
-			if err != nil || len(tools.Tools) != 10 {
+			if err != nil || len(tools.Tools) != 12 {
 				t.Fatalf("tools/list: %v, %d tools", err, len(tools.Tools))
 			}
 			view, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "ui://ionos-mcp/confirm"})

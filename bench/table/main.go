@@ -162,7 +162,7 @@ var figures = []row{
 	{"Raw API server item, depth 1, pretty=true (API default)", bytes, "raw-pretty-B/server", bytesf, "", nil},
 	{"structuredContent / raw (compact)", bytes, "structured/raw", ratio, "", nil},
 	{"text / raw (compact)", bytes, "text/raw", ratio, "", nil},
-	{"tools/list, compact JSON, all 10 tools", tl, "bytes", bytesf, "tight", nil},
+	{"tools/list, compact JSON, all 12 tools", tl, "bytes", bytesf, "tight", nil},
 	{"get_server tool call, in process: p50", ovh, "tool-p50-ms", msf, "", nil},
 	{"… p99", ovh, "tool-p99-ms", msf, "", nil},
 	{"Bare sdk-go call: p50", ovh, "bare-p50-ms", msf, "", nil},

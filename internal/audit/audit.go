@@ -31,6 +31,9 @@ type Event struct {
 	Status       string `json:"status"`
 	DurationMS   int64  `json:"durationMs"`
 	Error        string `json:"error,omitempty"`
+	// Detail is what a set action planned and did, on its own line; each
+	// server's action in it has a line of its own too.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Recorder receives audit events. A nil *Log records nothing.

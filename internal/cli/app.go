@@ -35,6 +35,7 @@ type serverFlags struct {
 	dcs       []string
 	auditLog  string
 	waitLimit int
+	maxSet    int
 }
 
 func (f *serverFlags) register(fs *pflag.FlagSet) {
@@ -46,6 +47,7 @@ func (f *serverFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.dcs, "datacenters", nil, "the only data centers to see and act on: names, ids or globs (IONOS_MCP_DATACENTERS)")
 	fs.StringVar(&f.auditLog, "audit-log", "", "append a JSON line per call of a write tool to this file (IONOS_MCP_AUDIT_LOG)")
 	fs.IntVar(&f.waitLimit, "wait-timeout", 0, "default seconds a write waits for its request (IONOS_MCP_WAIT_TIMEOUT; default 40)")
+	fs.IntVar(&f.maxSet, "max-set-size", 0, "the most servers one power_servers call plans (IONOS_MCP_MAX_SET_SIZE; default 200)")
 }
 
 // config loads the configuration: flags over environment over .env.
@@ -90,6 +92,11 @@ func (a *app) config(cmd *cobra.Command, f *serverFlags, h *httpFlags) (config.C
 	}
 	if flags.Changed("wait-timeout") {
 		if cfg.WaitTimeout, err = config.Seconds("--wait-timeout", fmt.Sprint(f.waitLimit)); err != nil {
+			return config.Config{}, err
+		}
+	}
+	if flags.Changed("max-set-size") {
+		if cfg.MaxSetSize, err = config.SetSize("--max-set-size", fmt.Sprint(f.maxSet)); err != nil {
 			return config.Config{}, err
 		}
 	}

@@ -202,3 +202,11 @@ func IsNotFound(err error) bool {
 	var nf *NotFoundError
 	return errors.As(err, &nf) || apierror.StatusOf(err) == 404
 }
+
+// PickServer selects the one server that ref (a name or an id) names among
+// servers, as the single-server tools resolve names: an exact name first,
+// then one equal ignoring case; several is an *AmbiguousError. scope says
+// where servers came from, for the error.
+func PickServer(servers []Server, ref, scope string) (Server, error) {
+	return pickServer(servers, ref, scope)
+}

@@ -39,6 +39,7 @@ type Config struct {
 	LogLevel    slog.Level     // IONOS_MCP_LOG_LEVEL
 	WaitTimeout time.Duration  // IONOS_MCP_WAIT_TIMEOUT: default timeout_seconds of writes
 	TextJSON    bool           // IONOS_MCP_TEXT=json: list text content as JSON, not compact lines
+	MaxSetSize  int            // IONOS_MCP_MAX_SET_SIZE: the most servers one power_servers call plans; 0 = the default
 
 	HTTP HTTP
 
@@ -153,6 +154,11 @@ func Load(get Lookup) (Config, error) {
 			return Config{}, err
 		}
 	}
+	if v := s("IONOS_MCP_MAX_SET_SIZE"); v != "" {
+		if c.MaxSetSize, err = SetSize("IONOS_MCP_MAX_SET_SIZE", v); err != nil {
+			return Config{}, err
+		}
+	}
 	switch v := strings.ToLower(s("IONOS_MCP_TEXT")); v {
 	case "", "compact":
 	case "json":
@@ -208,6 +214,20 @@ func Seconds(key, v string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s=%q: want a number of seconds from 1 to 3600", key, v)
 	}
 	return time.Duration(n) * time.Second, nil
+}
+
+// MaxSetSizeLimit bounds IONOS_MCP_MAX_SET_SIZE: a plan is kept, shown and
+// checked whole, and past a few thousand servers one call's timeout cannot
+// follow them anyway.
+const MaxSetSizeLimit = 5000
+
+// SetSize reads the most servers one set action may plan.
+func SetSize(key, v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > MaxSetSizeLimit {
+		return 0, fmt.Errorf("%s=%q: want a number of servers from 1 to %d", key, v, MaxSetSizeLimit)
+	}
+	return n, nil
 }
 
 // HasCredentials reports whether IONOS credentials are configured.

@@ -198,6 +198,8 @@ func (s *Server) mcpServer(clients tools.ClientFunc, readOnly bool) (*mcp.Server
 		Cursors:     s.cursors,
 		TextJSON:    s.cfg.TextJSON,
 		Creds:       tools.CredsOf(s.cfg),
+		MaxSetSize:  s.cfg.MaxSetSize,
+		Plans:       s.state,
 	})
 	if err != nil {
 		return nil, err

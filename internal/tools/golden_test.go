@@ -68,8 +68,8 @@ func TestEveryToolIsDescribedAndAnnotated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Tools) != 10 {
-		t.Fatalf("%d tools, want 10", len(res.Tools))
+	if len(res.Tools) != 12 {
+		t.Fatalf("%d tools, want 12", len(res.Tools))
 	}
 	for _, tool := range res.Tools {
 		a := tool.Annotations
@@ -77,7 +77,8 @@ func TestEveryToolIsDescribedAndAnnotated(t *testing.T) {
 			t.Errorf("%s: description, title, hints or output schema missing", tool.Name)
 			continue
 		}
-		if destructive := *a.DestructiveHint; destructive != (tool.Name == "stop_server" || tool.Name == "reboot_server" || tool.Name == "suspend_server" || tool.Name == "apply_power_decision") {
+		if destructive := *a.DestructiveHint; destructive != (tool.Name == "stop_server" || tool.Name == "reboot_server" || tool.Name == "suspend_server" ||
+			tool.Name == "apply_power_decision" || tool.Name == "power_servers" || tool.Name == "apply_set_decision") {
 			t.Errorf("%s: destructiveHint %v", tool.Name, destructive)
 		}
 		if a.ReadOnlyHint == (tool.Name == "start_server" || tool.Name == "resume_server" || *a.DestructiveHint) {

@@ -26,6 +26,7 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/confirm"
 	"github.com/ionos-mcp/ionos-mcp/internal/guard"
 	"github.com/ionos-mcp/ionos-mcp/internal/paging"
+	"github.com/ionos-mcp/ionos-mcp/internal/sharedstate"
 )
 
 // ClientFunc returns the domain client that serves one tool call: a shared
@@ -58,6 +59,20 @@ type Options struct {
 	MaxTimeout time.Duration
 	// ReadTimeout bounds every read tool call. Default 60s.
 	ReadTimeout time.Duration
+
+	// MaxSetSize is the most servers one power_servers call plans.
+	// Default DefaultMaxSetSize.
+	MaxSetSize int
+	// Plans keeps the plans of power_servers that wait for a person's
+	// decision; replicas share one (sharedstate.Redis). nil = this
+	// process's memory.
+	Plans PlanStore
+}
+
+// PlanStore keeps values for a while; sharedstate.Store is one.
+type PlanStore interface {
+	Put(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	Get(ctx context.Context, key string) ([]byte, bool, error)
 }
 
 type toolset struct {
@@ -65,6 +80,7 @@ type toolset struct {
 	log     *slog.Logger
 	cursors *paging.Codec
 	walks   *paging.Store[cloud.Inventory] // snapshots of list_servers walks in progress
+	plans   PlanStore
 }
 
 // Walk snapshots: how long they are kept, and how much. A walk of 10,000
@@ -92,6 +108,9 @@ func Register(srv *mcp.Server, o Options) error {
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}
+	if t.plans = o.Plans; t.plans == nil {
+		t.plans = sharedstate.NewMemory()
+	}
 	if t.cursors == nil {
 		t.cursors = paging.NewCodec(confirm.RandomSecret(), walkTTL, nil)
 	}
@@ -114,7 +133,9 @@ func Register(srv *mcp.Server, o Options) error {
 			add(srv, t, p.tool(), t.power(p))
 		}
 	}
+	add(srv, t, setTool, t.powerServers)
 	add(srv, t, applyDecisionTool, t.applyDecision)
+	add(srv, t, applySetDecisionTool, t.applySetDecision)
 	return nil
 }
 
@@ -172,7 +193,7 @@ func (t *toolset) refuseWrites(next mcp.MethodHandler) mcp.MethodHandler {
 
 // isWriteTool reports whether name is one of the write tools.
 func isWriteTool(name string) bool {
-	if name == applyDecisionTool.Name {
+	if name == applyDecisionTool.Name || name == applySetDecisionTool.Name || name == setToolName {
 		return true
 	}
 	for _, p := range powerTools {

@@ -58,7 +58,8 @@ func TestToolsDeclareTheirViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"stop_server": views.ConfirmURI, "reboot_server": views.ConfirmURI, "suspend_server": views.ConfirmURI, "list_servers": views.InventoryURI}
+	want := map[string]string{"stop_server": views.ConfirmURI, "reboot_server": views.ConfirmURI, "suspend_server": views.ConfirmURI,
+		"power_servers": views.ConfirmURI, "list_servers": views.InventoryURI}
 	for _, tool := range res.Tools {
 		ui, _ := tool.Meta["ui"].(map[string]any)
 		if uri := want[tool.Name]; ui["resourceUri"] != nil || uri != "" {
@@ -67,7 +68,7 @@ func TestToolsDeclareTheirViews(t *testing.T) {
 			}
 		}
 		vis, _ := ui["visibility"].([]any)
-		if appOnly := len(vis) == 1 && vis[0] == "app"; appOnly != (tool.Name == "apply_power_decision") {
+		if appOnly := len(vis) == 1 && vis[0] == "app"; appOnly != (tool.Name == "apply_power_decision" || tool.Name == "apply_set_decision") {
 			t.Errorf("%s: _meta.ui.visibility %v", tool.Name, ui["visibility"])
 		}
 	}

@@ -48,17 +48,32 @@ type limiter struct {
 	burst   float64   // bucket size
 	last    time.Time // when tokens was estimated
 	blocked time.Time // no request before this time
+	// inflight counts the requests reserved and not yet answered. An
+	// answer's X-RateLimit-Remaining was counted before the requests sent
+	// after it reached the API, so those still in flight are taken off it:
+	// without that, a set of writes a few at a time overruns the bucket.
+	inflight int
 }
 
 func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := l.wait(r.Context()); err != nil {
+	err := l.wait(r.Context())
+	if err != nil {
+		l.done()
 		return nil, err
 	}
 	resp, err := l.next.RoundTrip(r)
+	l.done()
 	if err == nil {
 		l.observe(r.Context(), resp, time.Now())
 	}
 	return resp, err
+}
+
+// done ends one request that reserve counted in flight.
+func (l *limiter) done() {
+	l.mu.Lock()
+	l.inflight--
+	l.mu.Unlock()
 }
 
 // wait holds a request until the bucket has room for it and any pause
@@ -82,6 +97,7 @@ func (l *limiter) wait(ctx context.Context) error {
 func (l *limiter) reserve(now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.inflight++
 	block := l.blocked.Sub(now)
 	if !l.known || l.perSec <= 0 {
 		return max(block, 0)
@@ -116,5 +132,5 @@ func (l *limiter) observe(ctx context.Context, resp *http.Response, now time.Tim
 		return
 	}
 	l.known, l.perSec, l.burst, l.last = true, float64(limit)/60, float64(burst), now
-	l.tokens = min(float64(remaining), l.burst)
+	l.tokens = min(float64(remaining), l.burst) - float64(l.inflight)
 }
