@@ -10,7 +10,7 @@
 # comparison with the naive agent plan (~4 minutes: the naive plan takes
 # 505 tool calls under each cost model) and the walk with hanging deep
 # requests run once, and so do the power-action waits, as three parallel
-# trials in real time (~70 s). Run it on a quiet machine: other load skews
+# trials in real time (~70 s), and the 200-server stop (~30 s). Run it on a quiet machine: other load skews
 # every figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ echo "raw output: $raw"
 echo
 
 go test -run '^$' -bench 'InventoryWalk|Inventory500|InventoryShapes|InventoryRSS|Bytes|ToolCall|Startup' -benchtime 1x -count "$count" -timeout 30m ./bench >"$raw"
-go test -run '^$' -bench 'InventoryVsNaive|InventoryDeepHangs|PowerWait' -benchtime 1x -count 1 -timeout 30m ./bench >>"$raw"
+go test -run '^$' -bench 'InventoryVsNaive|InventoryDeepHangs|PowerWait|SetStop200' -benchtime 1x -count 1 -timeout 30m ./bench >>"$raw"
 
 go run ./bench/table <"$raw"
 

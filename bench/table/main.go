@@ -123,6 +123,7 @@ const (
 	ovh   = "BenchmarkToolCallOverhead"
 	start = "BenchmarkStartup"
 	power = "BenchmarkPowerWait"
+	set   = "BenchmarkSetStop200"
 )
 
 // models are the cost models of the inventory benchmarks (bench/walk_test.go).
@@ -171,6 +172,10 @@ var figures = []row{
 	{"… p99", ovh, "overhead-p99-ms", msf, "< 1 ms", below(1)},
 	{"Process start to initialize answer (stdio): p50", start, "p50-ms", msf, "< 100 ms", below(100)},
 	{"… p99", start, "p99-ms", msf, "< 100 ms", below(100)},
+	{"Stop 200 servers: one power_servers call, one decision (API limit 600/min, burst 50; default timing): wall time", set, "s/set", func(v float64) string { return fmt.Sprintf("%.1f s", v) }, "", nil},
+	{"… API requests (plan, check, writes, wait)", set, "api-requests", count, "", nil},
+	{"… of which writes", set, "api-writes", count, "200, each once", atMost(200)},
+	{"… 429s answered by the API", set, "api-429s", count, "0", atMost(0)},
 }
 
 // powerRows are the figures of the 20-second start, per stage.

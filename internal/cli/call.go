@@ -91,6 +91,8 @@ func (a *app) printResult(tool string, args map[string]any, res *mcp.CallToolRes
 		return printInventory(a.s.Out, raw, filterText(args))
 	case tool == "list_datacenters":
 		return printDatacenters(a.s.Out, raw)
+	case tool == "power_servers" || tool == "apply_set_decision":
+		return printSet(a.s.Out, raw)
 	}
 	var msg struct {
 		Message string `json:"message"`

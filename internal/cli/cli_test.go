@@ -77,6 +77,23 @@ func TestCallSim(t *testing.T) {
 	}
 }
 
+// A set action asks once on the terminal and prints a row per server.
+func TestCallSet(t *testing.T) {
+	code, out, errs := run(t, "y\n", "call", "--sim", "power_servers", `{"action":"stop","datacenter":"production","vm_state":"RUNNING"}`)
+	if code != 0 || strings.Count(errs, "Proceed?") != 1 || !strings.Contains(errs, "Stop these 3 servers?") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"DONE: 3 of 3 planned servers stopped", "PLAN", "web-2", "REFUSED", "- production/cache-cube: server \"cache-cube\" is a CUBE server"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = run(t, "n\n", "call", "--sim", "power_servers", `{"action":"reboot","datacenter":"production","vm_state":"RUNNING"}`)
+	if code != 0 || !strings.Contains(out, "DECLINED") {
+		t.Fatalf("declined: exit %d\n%s", code, out)
+	}
+}
+
 func TestCallErrors(t *testing.T) {
 	code, _, errs := run(t, "", "call", "--sim", "get_server", `{"server":"web-1"}`)
 	if code != 1 || !strings.Contains(errs, "2 servers are named") {

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
+	"github.com/ionos-mcp/ionos-mcp/internal/tools"
 )
 
 // inventory is the structured result of list_servers, as the CLI reads it.
@@ -136,4 +137,40 @@ func indentJSON(raw []byte) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// printSet prints the result of power_servers: its message, a row per
+// selected server with its plan and, once run, its result, then the
+// reasons and messages of the servers that have one, below the table so
+// that it stays narrow.
+func printSet(w io.Writer, raw json.RawMessage) error {
+	var out tools.SetOutput
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return fmt.Errorf("reading power_servers result: %w", err)
+	}
+	fmt.Fprintf(w, "%s: %s\n", out.Status, out.Message)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATA CENTER\tSERVER\tTYPE\tVMSTATE\tPLAN\tRESULT\tREQUEST")
+	for _, it := range out.Servers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.Datacenter, it.Server, it.Type, it.VMState, it.Plan, orText(it.Status, "-"), orText(it.RequestID, "-"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, it := range out.Servers {
+		if note := orText(it.Message, it.Reason); note != "" {
+			fmt.Fprintf(w, "- %s/%s: %s\n", it.Datacenter, it.Server, note)
+		}
+	}
+	if out.Token != "" {
+		fmt.Fprintf(w, "confirmation_token: %s\n", out.Token)
+	}
+	return nil
+}
+
+func orText(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -197,6 +197,55 @@ func wantRefusal(t *testing.T, round, replica int, msg string, out map[string]an
 	}
 }
 
+// A set's confirmation sent to three replicas at once runs the planned set
+// once: the plan is kept in Redis, where every replica finds it, and one
+// replica spends the confirmation. Without a shared store, a replica that
+// did not make the plan refuses it and sends nothing.
+func TestReplicasRunASetOnce(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startReplicas(t, 3, rs.URL, HTTPOptions{RatePerSecond: 1000})
+	var sessions []*mcp.ClientSession
+	for _, n := range r.nodes {
+		sessions = append(sessions, n.session(t, endpointToken, "2025-11-25", nil))
+	}
+	args := map[string]any{"action": "stop", "datacenter": "production", "vm_state": "RUNNING"}
+	plan := call(sessions[0], "power_servers", args)
+	token, _ := plan.out["confirmationToken"].(string)
+	if token == "" {
+		t.Fatalf("no confirmation token: %v %s", plan.out, plan.msg)
+	}
+	args["confirmation_token"] = token
+	outs := sendEverywhere(sessions, "power_servers", args)
+	ran := 0
+	for i, o := range outs {
+		switch {
+		case o.msg == "":
+			ran++
+			if o.out["status"] != "DONE" {
+				t.Errorf("replica %d: %v", i, o.out)
+			}
+		case !strings.Contains(o.msg, "already used") && !strings.Contains(o.msg, "changed"):
+			t.Errorf("replica %d refused for an unexpected reason: %s", i, o.msg)
+		}
+	}
+	if n := len(r.sim.Stats().Writes); ran != 1 || n != 3 {
+		t.Fatalf("%d replicas ran the set and the simulator executed %d stops; want 1 and the 3 planned", ran, n)
+	}
+
+	alone := startReplicas(t, 2, "", HTTPOptions{RatePerSecond: 1000})
+	a := alone.nodes[0].session(t, endpointToken, "2025-11-25", nil)
+	b := alone.nodes[1].session(t, endpointToken, "2025-11-25", nil)
+	delete(args, "confirmation_token")
+	plan = call(a, "power_servers", args)
+	args["confirmation_token"], _ = plan.out["confirmationToken"].(string)
+	if o := call(b, "power_servers", args); !strings.Contains(o.msg, "not known here") || !strings.Contains(o.msg, "IONOS_MCP_REDIS_URL") {
+		t.Fatalf("a plan confirmed on a replica that shares no store: %q", o.msg)
+	}
+	if n := len(alone.sim.Stats().Writes); n != 0 {
+		t.Fatalf("%d writes, want 0", n)
+	}
+}
+
 // With Redis gone, a confirmed action is refused and nothing runs, while
 // reads go on; once Redis is back, the same confirmation works.
 func TestReplicasWithRedisDown(t *testing.T) {

@@ -498,8 +498,13 @@ func (p setPlan) preview() string {
 		}
 		fmt.Fprintf(&b, "\n- %s in %q (%s, %s)", it.Server, it.Datacenter, orText(it.Type, "unknown type"), orText(it.VMState, "unknown state"))
 	}
-	if c.NoChange+c.Refused > 0 {
+	switch {
+	case c.NoChange > 0 && c.Refused > 0:
 		fmt.Fprintf(&b, "\nLeft alone: %d already %s, %d refused.", c.NoChange, p.sel.spec.action.Target(), c.Refused)
+	case c.NoChange > 0:
+		fmt.Fprintf(&b, "\nLeft alone: %d already %s.", c.NoChange, p.sel.spec.action.Target())
+	case c.Refused > 0:
+		fmt.Fprintf(&b, "\nLeft alone: %d refused (the result says why).", c.Refused)
 	}
 	bill := p.billing()
 	fmt.Fprintf(&b, "\n%s", strings.TrimSpace(consequences(p.sel.spec.action)+" Billing: "+bill.Change+"; stays billed: "+bill.StaysBilled+"."))
