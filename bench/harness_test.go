@@ -71,12 +71,19 @@ func newClient(tb testing.TB, s *sim.Server, cfg cloud.Config) *cloud.Client {
 // (server.New, with every tool) over s.
 func session(tb testing.TB, s *sim.Server, rec *recorder, poll cloud.Poll) *mcp.ClientSession {
 	tb.Helper()
-	srv, err := server.New(server.Options{
+	return sessionWith(tb, server.Options{
 		Config:     config.Config{Token: s.Token(), APIURL: s.URL, Confirm: confirm.Auto, WaitTimeout: 120 * time.Second},
 		Version:    "bench",
 		HTTPClient: httpClient(rec),
 		Poll:       poll,
-	})
+	}, nil)
+}
+
+// sessionWith connects a client with copts to the production server built
+// from o.
+func sessionWith(tb testing.TB, o server.Options, copts *mcp.ClientOptions) *mcp.ClientSession {
+	tb.Helper()
+	srv, err := server.New(o)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -89,7 +96,7 @@ func session(tb testing.TB, s *sim.Server, rec *recorder, poll cloud.Poll) *mcp.
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(context.Background(), ct, nil)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, copts).Connect(context.Background(), ct, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

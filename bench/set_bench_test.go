@@ -91,30 +91,12 @@ func (c *statusCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 // confirmation.
 func elicitingSession(tb testing.TB, s *sim.Server, hc *http.Client) *mcp.ClientSession {
 	tb.Helper()
-	srv, err := server.New(server.Options{
-		Config:     config.Config{Token: s.Token(), APIURL: s.URL, Confirm: confirm.Auto},
-		Version:    "bench",
-		HTTPClient: hc,
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ms, err := srv.MCPServer(func(context.Context, *mcp.CallToolRequest) (*cloud.Client, error) { return srv.Client() })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := ms.Connect(context.Background(), st, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	accept := func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
 		return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirm": true}}, nil
 	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, &mcp.ClientOptions{ElicitationHandler: accept}).Connect(context.Background(), ct, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { cs.Close(); ss.Wait() })
-	return cs
+	return sessionWith(tb, server.Options{
+		Config:     config.Config{Token: s.Token(), APIURL: s.URL, Confirm: confirm.Auto},
+		Version:    "bench",
+		HTTPClient: hc,
+	}, &mcp.ClientOptions{ElicitationHandler: accept})
 }

@@ -23,7 +23,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
@@ -302,6 +301,352 @@ func TestAppsInBrowser(t *testing.T) {
 		}
 		checkGlobal(t, run)
 	})
+
+	// power_servers in the view, on a simulator of its own: its stops of
+	// production's servers would change what the scenarios above find.
+	t.Run("set", func(t *testing.T) {
+		s3, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: 0.01}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s3.Close()
+		r3 := startReplica(t, appsEnv(s3))
+		// The decline and the layout first, then the simulator is read:
+		// nothing may have run before the accept.
+		run := runDriver(t, r3.url+"/mcp", "modern", shots, "setDecline,setNarrow")
+		checkGlobal(t, run)
+		t.Run("decline", func(t *testing.T) { checkSetDecline(t, run) })
+		if got := writesByServer(s3); len(got) != 0 {
+			t.Errorf("after the decline and the layout check the simulator executed %v, want nothing", got)
+		}
+		t.Run("narrow", func(t *testing.T) { checkSetNarrow(t, run) })
+		run = runDriver(t, r3.url+"/mcp", "modern", shots, "setAccept,setResume")
+		checkGlobal(t, run)
+		t.Run("accept", func(t *testing.T) { checkSetAccept(t, run) })
+		t.Run("resume", func(t *testing.T) { checkSetResume(t, run) })
+		// Exactly one stop of each server the plan acts on, the resume of
+		// dev-cube, and nothing else.
+		got := writesByServer(s3)
+		if w := got[serverID("staging", "dev-cube")]; !slices.Equal(w, []string{"resume"}) {
+			t.Errorf("the simulator executed %v on dev-cube, want one resume", w)
+		}
+		delete(got, serverID("staging", "dev-cube"))
+		for _, name := range []string{"web-1", "web-2", "db-1"} {
+			if w := got[serverID("production", name)]; !slices.Equal(w, []string{"stop"}) {
+				t.Errorf("the simulator executed %v on %s, want one stop", w, name)
+			}
+			delete(got, serverID("production", name))
+		}
+		if len(got) != 0 {
+			t.Errorf("the simulator also executed %v", got)
+		}
+	})
+}
+
+// setRow is one row of a set's table as the driver read it.
+type setRow struct {
+	Server     string `json:"server"`
+	Datacenter string `json:"datacenter"`
+	Type       string `json:"type"`
+	VMState    string `json:"vmState"`
+	Plan       string `json:"plan"`
+	PlanText   string `json:"planText"`
+	Reason     string `json:"reason"`
+	Muted      bool   `json:"muted"`
+	Status     string `json:"status"`
+	RequestID  string `json:"requestId"`
+	Message    string `json:"message"`
+}
+
+// setRead is a set's panel as the driver read it.
+type setRead struct {
+	Heading      string   `json:"heading"`
+	Summary      string   `json:"summary"`
+	Counts       []string `json:"counts"`
+	Consequences string   `json:"consequences"`
+	Billing      string   `json:"billing"`
+	Expires      string   `json:"expires"`
+	Elapsed      string   `json:"elapsed"`
+	Busy         bool     `json:"busy"`
+	Buttons      []button `json:"buttons"`
+	Columns      []string `json:"columns"`
+	Rows         []setRow `json:"rows"`
+}
+
+// The plan of stop in production's RUNNING servers: the three ENTERPRISE
+// servers act, the CUBE and the GPU server are refused (they suspend).
+var setPlanWant = []struct{ server, typ, plan string }{
+	{"db-1", "ENTERPRISE", "ACT"}, {"web-1", "ENTERPRISE", "ACT"}, {"web-2", "ENTERPRISE", "ACT"},
+	{"cache-cube", "CUBE", "REFUSED"}, {"gpu-train", "GPU", "REFUSED"},
+}
+
+// checkSetOffer: the set as offered, the acting rows first, the others
+// muted with their reason, and two buttons.
+func checkSetOffer(t *testing.T, o setRead) {
+	t.Helper()
+	if o.Heading != "Stop 3 servers?" {
+		t.Errorf("heading %q", o.Heading)
+	}
+	if !strings.Contains(o.Summary, "stop 3 of the 5 selected servers") || !strings.Contains(o.Summary, "2 refused") {
+		t.Errorf("summary %q", o.Summary)
+	}
+	for _, c := range []string{"5 selected", "3 to stop", "2 refused", "afterwards SHUTOFF"} {
+		if !slices.Contains(o.Counts, c) {
+			t.Errorf("counts %q lack %q", o.Counts, c)
+		}
+	}
+	if !strings.Contains(o.Consequences, "forced power-off") {
+		t.Errorf("consequences %q", o.Consequences)
+	}
+	if !strings.HasPrefix(o.Billing, "Billing: cores and RAM of 3 servers stop being billed") || !strings.Contains(o.Billing, "Stays billed: their volumes") {
+		t.Errorf("billing %q", o.Billing)
+	}
+	if !strings.HasPrefix(o.Expires, "This offer expires at ") {
+		t.Errorf("expiry %q", o.Expires)
+	}
+	if len(o.Buttons) != 2 || o.Buttons[0] != (button{"Cancel", false}) || o.Buttons[1] != (button{"Stop 3 servers", false}) {
+		t.Errorf("buttons %+v, want Cancel and Stop 3 servers", o.Buttons)
+	}
+	if !slices.Equal(o.Columns, []string{"Server", "Plan", "State"}) {
+		t.Errorf("columns %q before the run", o.Columns)
+	}
+	if len(o.Rows) != len(setPlanWant) {
+		t.Fatalf("%d rows, want %d: %+v", len(o.Rows), len(setPlanWant), o.Rows)
+	}
+	for i, w := range setPlanWant {
+		r := o.Rows[i]
+		if r.Server != w.server || r.Type != w.typ || r.Plan != w.plan || r.Datacenter != "production" || r.VMState != "RUNNING" || r.Status != "" {
+			t.Errorf("row %d: %+v, want %s %s %s in production, RUNNING", i+1, r, w.server, w.typ, w.plan)
+		}
+		act := w.plan == "ACT"
+		if act && (r.PlanText != "Stop" || r.Muted || r.Reason != "") {
+			t.Errorf("row %s: plan %q, muted %v, reason %q; want Stop, not muted, no reason", r.Server, r.PlanText, r.Muted, r.Reason)
+		}
+		if !act && (r.PlanText != "Refused" || !r.Muted || !strings.Contains(r.Reason, "suspend")) {
+			t.Errorf("row %s: plan %q, muted %v, reason %q; want Refused, muted, naming suspend", r.Server, r.PlanText, r.Muted, r.Reason)
+		}
+	}
+}
+
+func checkSetDecline(t *testing.T, run appsRun) {
+	var sc struct {
+		scenarioBase
+		Model modelResult `json:"model"`
+		Offer setRead     `json:"offer"`
+		After setRead     `json:"after"`
+		outcomeRead
+	}
+	scenario(t, run, "setDecline", &sc)
+	if sc.Model.IsError || sc.Model.StructuredContent["status"] != "CONFIRMATION_IN_VIEW" {
+		t.Errorf("the model's power_servers: isError %v, status %v", sc.Model.IsError, sc.Model.StructuredContent["status"])
+	}
+	checkSetOffer(t, sc.Offer)
+	if sc.Outcome != "Declined. Nothing was changed." || sc.OutcomeKind != "info" {
+		t.Errorf("after Cancel the view says %s %q", sc.OutcomeKind, sc.Outcome)
+	}
+	checkDisabled(t, sc.Buttons)
+	for _, r := range sc.After.Rows {
+		if r.Status != "" || r.VMState != "RUNNING" {
+			t.Errorf("after the decline the row %s shows %s, %s", r.Server, r.Status, r.VMState)
+		}
+	}
+	if !slices.Equal(sc.Calls, []string{"power_servers", "apply_set_decision:decline"}) {
+		t.Errorf("tool calls %v, want power_servers, then the decline", sc.Calls)
+	}
+}
+
+func checkSetNarrow(t *testing.T, run appsRun) {
+	type measured struct {
+		widths
+		Box struct {
+			ScrollWidth  int `json:"scrollWidth"`
+			ClientWidth  int `json:"clientWidth"`
+			ScrollHeight int `json:"scrollHeight"`
+			ClientHeight int `json:"clientHeight"`
+		} `json:"box"`
+		Rows           int  `json:"rows"`
+		DocumentHeight int  `json:"documentHeight"`
+		ButtonsBottom  int  `json:"buttonsBottom"`
+		LastRowShown   bool `json:"lastRowShown"`
+		HeaderStuck    bool `json:"headerStuck"`
+	}
+	var sc struct {
+		scenarioBase
+		Small measured `json:"small"`
+		Long  measured `json:"long"`
+		Files []string `json:"files"`
+	}
+	scenario(t, run, "setNarrow", &sc)
+	for name, m := range map[string]measured{"the set": sc.Small, "200 servers": sc.Long} {
+		if m.ClientWidth != 320 || m.ScrollWidth > m.ClientWidth || m.BodyScrollWidth > m.ClientWidth {
+			t.Errorf("%s at 320 px: scrollWidth %d, body %d, clientWidth %d", name, m.ScrollWidth, m.BodyScrollWidth, m.ClientWidth)
+		}
+		// Whatever the table's width, its box stays within the frame.
+		if m.Box.ClientWidth > 300 {
+			t.Errorf("%s at 320 px: the table's box is %d wide for %d of table", name, m.Box.ClientWidth, m.Box.ScrollWidth)
+		}
+		if !m.LastRowShown || !m.HeaderStuck {
+			t.Errorf("%s: scrolled to its end, the box shows the last row %v, the header %v", name, m.LastRowShown, m.HeaderStuck)
+		}
+	}
+	if sc.Small.Rows != 5 || sc.Long.Rows != 200 {
+		t.Errorf("%d and %d rows, want 5 and 200", sc.Small.Rows, sc.Long.Rows)
+	}
+	// 200 rows scroll inside a bounded box: the page is no taller than
+	// with a handful, and the buttons stay near the top.
+	if sc.Long.Box.ScrollHeight < 20*sc.Long.Box.ClientHeight/2 || sc.Long.Box.ClientHeight > 450 {
+		t.Errorf("200 rows: the box is %d high for %d of rows", sc.Long.Box.ClientHeight, sc.Long.Box.ScrollHeight)
+	}
+	if sc.Long.DocumentHeight > sc.Small.DocumentHeight+400 || sc.Long.ButtonsBottom > 1600 {
+		t.Errorf("200 rows make the view %d px high (%d with 5), the buttons end at %d", sc.Long.DocumentHeight, sc.Small.DocumentHeight, sc.Long.ButtonsBottom)
+	}
+	checkPNG(t, sc.Files, 640, 300)
+	if !slices.Equal(sc.Calls, []string{"power_servers", "power_servers"}) {
+		t.Errorf("tool calls %v, want two plans and no decision", sc.Calls)
+	}
+}
+
+// checkDecisionInView checks what the model sees of a destructive tool on
+// a client with views: a decision in the view, nothing that acts; and that
+// the host got the offer for the view.
+func checkDecisionInView(t *testing.T, tool string, model modelResult, metaKeys []string) {
+	t.Helper()
+	if model.IsError || model.StructuredContent["status"] != "CONFIRMATION_IN_VIEW" {
+		t.Errorf("the model's %s: isError %v, status %v", tool, model.IsError, model.StructuredContent["status"])
+	}
+	raw, _ := json.Marshal(model)
+	for _, secret := range []string{"imc1.", "confirmationToken", endpointToken} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("what the model sees holds %q: %s", secret, raw)
+		}
+	}
+	if !slices.Contains(metaKeys, "ionos-mcp/confirmation") {
+		t.Errorf("the host got no offer in _meta: %v", metaKeys)
+	}
+}
+
+func checkSetAccept(t *testing.T, run appsRun) {
+	var sc struct {
+		scenarioBase
+		Model                modelResult `json:"model"`
+		MetaKeys             []string    `json:"metaKeys"`
+		FocusedAtStart       focusRead   `json:"focusedAtStart"`
+		Offer                setRead     `json:"offer"`
+		Running              setRead     `json:"running"`
+		ProgressWhileRunning []string    `json:"progressWhileRunning"`
+		After                setRead     `json:"after"`
+		Files                []string    `json:"files"`
+		outcomeRead
+	}
+	scenario(t, run, "setAccept", &sc)
+	checkDecisionInView(t, "power_servers", sc.Model, sc.MetaKeys)
+	checkSetOffer(t, sc.Offer)
+	if sc.FocusedAtStart.Text != "Cancel" {
+		t.Errorf("the focus starts on %q, want Cancel", sc.FocusedAtStart.Text)
+	}
+	// While the call runs: both buttons off, the panel busy, the acting
+	// rows marked, the time counted.
+	checkDisabled(t, sc.Running.Buttons)
+	if !sc.Running.Busy || !strings.HasPrefix(sc.Running.Elapsed, "Running for ") {
+		t.Errorf("while running: busy %v, %q", sc.Running.Busy, sc.Running.Elapsed)
+	}
+	for _, r := range sc.Running.Rows {
+		if want := map[bool]string{true: "Running…", false: ""}[r.Plan == "ACT"]; r.Status != want {
+			t.Errorf("while running the row %s shows %q, want %q", r.Server, r.Status, want)
+		}
+	}
+	if len(sc.ProgressWhileRunning) != 1 || !strings.HasPrefix(sc.ProgressWhileRunning[0], "Accepted. Sending the stop of 3 servers") {
+		t.Errorf("progress while running %q", sc.ProgressWhileRunning)
+	}
+	// Afterwards: DONE overall and for each of the three, with its request.
+	if sc.OutcomeKind != "ok" || !strings.HasPrefix(sc.Outcome, "Done. 3 of 3 planned servers stopped") {
+		t.Errorf("the view ends with %s %q", sc.OutcomeKind, sc.Outcome)
+	}
+	checkDisabled(t, sc.Buttons)
+	if sc.After.Busy || sc.After.Elapsed != "" {
+		t.Errorf("after the run: busy %v, %q", sc.After.Busy, sc.After.Elapsed)
+	}
+	if !slices.Equal(sc.After.Columns, []string{"Server", "Plan", "State", "Result"}) {
+		t.Errorf("columns %q after the run", sc.After.Columns)
+	}
+	if len(sc.After.Rows) != len(setPlanWant) {
+		t.Fatalf("%d rows after the run: %+v", len(sc.After.Rows), sc.After.Rows)
+	}
+	for i, w := range setPlanWant {
+		r := sc.After.Rows[i]
+		if r.Server != w.server {
+			t.Errorf("row %d after the run is %s, want %s", i+1, r.Server, w.server)
+		}
+		if w.plan == "ACT" && (r.Status != "DONE" || r.VMState != "SHUTOFF" || len(r.RequestID) < 8) {
+			t.Errorf("row %s after the run: %s, %s, request %q; want DONE, SHUTOFF and a request", r.Server, r.Status, r.VMState, r.RequestID)
+		}
+		if w.plan != "ACT" && (r.Status != "" || r.VMState != "RUNNING") {
+			t.Errorf("row %s, refused, after the run: %q, %s", r.Server, r.Status, r.VMState)
+		}
+	}
+	if !slices.Equal(sc.Calls, []string{"power_servers", "apply_set_decision:accept"}) {
+		t.Errorf("tool calls %v, want power_servers and exactly one accept", sc.Calls)
+	}
+	checkPNG(t, sc.Files, 1000, 600)
+}
+
+// checkSetResume: a set that asks nobody shows its result at once, with
+// no buttons.
+func checkSetResume(t *testing.T, run appsRun) {
+	var sc struct {
+		scenarioBase
+		Model modelResult `json:"model"`
+		After setRead     `json:"after"`
+		outcomeRead
+	}
+	scenario(t, run, "setResume", &sc)
+	if sc.Model.StructuredContent["status"] != "DONE" {
+		t.Errorf("the model's power_servers: %v, want DONE", sc.Model.StructuredContent["status"])
+	}
+	if sc.After.Heading != "Resume 1 server" || sc.OutcomeKind != "ok" || !strings.HasPrefix(sc.Outcome, "Done. 1 of 1 planned servers resumed") {
+		t.Errorf("the view shows %q and ends with %s %q", sc.After.Heading, sc.OutcomeKind, sc.Outcome)
+	}
+	if len(sc.Buttons) != 0 {
+		t.Errorf("buttons %+v on a result", sc.Buttons)
+	}
+	if len(sc.After.Rows) != 4 {
+		t.Fatalf("%d rows: %+v", len(sc.After.Rows), sc.After.Rows)
+	}
+	if r := sc.After.Rows[0]; r.Server != "dev-cube" || r.Plan != "ACT" || r.Status != "DONE" || r.VMState != "RUNNING" || r.RequestID == "" {
+		t.Errorf("the first row: %+v, want dev-cube resumed, DONE, RUNNING, with its request", r)
+	}
+	for _, r := range sc.After.Rows[1:] {
+		if r.Plan != "REFUSED" || !r.Muted || r.Reason == "" || r.Status != "" {
+			t.Errorf("the row %s: %+v, want refused, muted, with a reason", r.Server, r)
+		}
+	}
+	if !slices.Equal(sc.Calls, []string{"power_servers"}) {
+		t.Errorf("tool calls %v, want power_servers alone", sc.Calls)
+	}
+}
+
+// checkPNG: each screenshot was written, and is at least w by h.
+func checkPNG(t *testing.T, files []string, w, h int) {
+	t.Helper()
+	if len(files) == 0 {
+		t.Error("no screenshots")
+	}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if b := img.Bounds(); b.Dx() < w || b.Dy() < h {
+			t.Errorf("%s is only %dx%d", path, b.Dx(), b.Dy())
+		}
+	}
 }
 
 // checkAppsTools fails the test with the install command of what is missing.
@@ -434,14 +779,16 @@ func checkHost(t *testing.T, run appsRun) {
 	}
 	for tool, want := range map[string]string{
 		"stop_server": "ui://ionos-mcp/confirm", "reboot_server": "ui://ionos-mcp/confirm", "suspend_server": "ui://ionos-mcp/confirm",
-		"list_servers": "ui://ionos-mcp/inventory", "start_server": "", "get_server": "", "apply_power_decision": "",
+		"power_servers": "ui://ionos-mcp/confirm", "list_servers": "ui://ionos-mcp/inventory", "start_server": "", "get_server": "",
+		"apply_power_decision": "", "apply_set_decision": "",
 	} {
 		if got, ok := uris[tool]; !ok || got != want {
 			t.Errorf("%s: resourceUri %q (listed %v), want %q", tool, got, ok, want)
 		}
 	}
-	if !slices.Equal(appOnly, []string{"apply_power_decision"}) {
-		t.Errorf("app-only tools %v, want apply_power_decision alone", appOnly)
+	slices.Sort(appOnly)
+	if !slices.Equal(appOnly, []string{"apply_power_decision", "apply_set_decision"}) {
+		t.Errorf("app-only tools %v, want apply_power_decision and apply_set_decision", appOnly)
 	}
 	checkGlobal(t, run)
 }
@@ -481,19 +828,7 @@ func checkAccept(t *testing.T, run appsRun, name, size, dc string) {
 		outcomeRead
 	}
 	scenario(t, run, "accept", &sc)
-	// What the model sees: a decision in the view, nothing that acts.
-	if sc.Model.IsError || sc.Model.StructuredContent["status"] != "CONFIRMATION_IN_VIEW" {
-		t.Errorf("the model's stop_server: isError %v, status %v", sc.Model.IsError, sc.Model.StructuredContent["status"])
-	}
-	model, _ := json.Marshal(sc.Model)
-	for _, secret := range []string{"imc1.", "confirmationToken", endpointToken} {
-		if bytes.Contains(model, []byte(secret)) {
-			t.Errorf("what the model sees holds %q: %s", secret, model)
-		}
-	}
-	if !slices.Contains(sc.MetaKeys, "ionos-mcp/confirmation") {
-		t.Errorf("the host got no offer in _meta: %v", sc.MetaKeys)
-	}
+	checkDecisionInView(t, "stop_server", sc.Model, sc.MetaKeys)
 	// What the person sees.
 	if sc.Offer.Heading != "Stop "+name+"?" {
 		t.Errorf("heading %q", sc.Offer.Heading)
@@ -640,23 +975,7 @@ func checkScreenshots(t *testing.T, run appsRun, dir string) {
 		if light.Theme != "light" || dark.Theme != "dark" || dark.ColorScheme != "dark" || light.Background == dark.Background {
 			t.Errorf("%s does not follow the host's theme: light %+v, dark %+v", view, light, dark)
 		}
-		for _, theme := range []string{"light", "dark"} {
-			path := filepath.Join(dir, fmt.Sprintf("%s-%s.png", view, theme))
-			f, err := os.Open(path)
-			if err != nil {
-				t.Error(err)
-				continue
-			}
-			img, err := png.Decode(f)
-			f.Close()
-			if err != nil {
-				t.Errorf("%s: %v", path, err)
-				continue
-			}
-			if b := img.Bounds(); b.Dx() < 600 || b.Dy() < 300 {
-				t.Errorf("%s is only %dx%d", path, b.Dx(), b.Dy())
-			}
-		}
+		checkPNG(t, []string{filepath.Join(dir, view+"-light.png"), filepath.Join(dir, view+"-dark.png")}, 600, 300)
 	}
 	t.Logf("screenshots in %s", dir)
 }

@@ -8,8 +8,10 @@
 //   MCP_URL          the endpoint, e.g. http://127.0.0.1:8080/mcp
 //   MCP_TOKEN        its bearer token
 //   MCP_ERA          modern (2026-07-28, the default) or legacy (2025-11-25)
-//   SCENARIOS        the scenarios to run, comma-separated (default all)
-//   SCREENSHOTS_DIR  where to write the four screenshots
+//   SCENARIOS        the scenarios to run, comma-separated (default all but
+//                    the set's, which stop production's servers and run on
+//                    a simulator of their own)
+//   SCREENSHOTS_DIR  where to write the screenshots
 //   CHROMIUM         the browser (default /usr/bin/chromium)
 // Nothing secret is printed: not the token, not a grant.
 import { chromium } from 'playwright-core';
@@ -58,7 +60,7 @@ const files = {
 
 const out = { tools: [], scenarios: {}, requests: { total: 0, offending: [] }, console: [], pageErrors: [], grantLeaks: [] };
 const viewConsole = [];
-const calls = []; // tools/call names seen on the wire, with the decision of apply_power_decision
+const calls = []; // tools/call names seen on the wire, with the decision of apply_power_decision or apply_set_decision
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -113,9 +115,10 @@ try {
   log(`connected: ${out.tools.length} tools`);
 
   const scenarios = { accept, decline, keyboard, expiry, failed, stale, inventory, narrow, screenshots };
+  const setScenarios = { setDecline, setNarrow, setAccept, setResume };
   const only = (process.env.SCENARIOS || '').split(',').filter(Boolean);
-  for (const [name, fn] of Object.entries(scenarios)) {
-    if (only.length && !only.includes(name)) continue;
+  for (const [name, fn] of Object.entries({ ...scenarios, ...setScenarios })) {
+    if (only.length ? !only.includes(name) : !(name in scenarios)) continue;
     const t0 = Date.now();
     const callsBefore = calls.length;
     log(`scenario ${name}`);
@@ -193,6 +196,49 @@ async function readOutcome(panel) {
 
 async function waitOutcome(panel, timeout = 30000) {
   await panel.locator('.outcome:not(:empty)').waitFor({ timeout });
+}
+
+// readSet reads a set's panel: its lines and its table, row by row.
+async function readSet(panel) {
+  const one = async (sel) => (await panel.locator(sel).allTextContents()).join(' ').trim();
+  return {
+    heading: (await panel.locator('h2').first().textContent()).trim(),
+    summary: await one('.summary'),
+    counts: await texts(panel.locator('.set-counts li')),
+    consequences: await one('.consequences'),
+    billing: await one('.billing'),
+    expires: await one('.expires'),
+    elapsed: await one('.elapsed'),
+    busy: (await panel.getAttribute('aria-busy')) === 'true',
+    buttons: await panel.locator('button').evaluateAll((bs) => bs.map((b) => ({ text: b.textContent.trim(), disabled: b.disabled }))),
+    columns: await texts(panel.locator('.set-table thead th:visible')),
+    rows: await panel.locator('.set-table tbody tr.row').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const c = tr.children;
+        const txt = (e) => (e ? e.textContent.trim() : '');
+        const detail = tr.nextElementSibling?.classList.contains('detail') ? tr.nextElementSibling : null;
+        return {
+          server: txt(c[0].querySelector('.name')),
+          datacenter: txt(c[0].querySelector('.set-dc')),
+          type: txt(c[0].querySelector('.set-type')),
+          plan: tr.dataset.plan,
+          planText: txt(c[1]),
+          vmState: txt(c[2]),
+          muted: tr.classList.contains('left-alone'),
+          status: txt(c[3]),
+          reason: txt(detail?.querySelector('.reason')),
+          requestId: txt(detail?.querySelector('.rid .mono')),
+          message: txt(detail?.querySelector('.message')),
+        };
+      }),
+    ),
+  };
+}
+
+// The set of every scenario of power_servers. A function, since the
+// scenarios run before a const below them would be set.
+function setArgs() {
+  return { action: 'stop', datacenter: 'production', vm_state: 'RUNNING' };
 }
 
 // ---- scenarios ----
@@ -284,6 +330,111 @@ async function stale(page, res) {
   res.first = await readOutcome(p1);
   await closeView(page, second);
   await closeView(page, first);
+}
+
+// A set offer, declined: nothing runs (the test checks the simulator).
+async function setDecline(page, res) {
+  const v = await openView(page, { tool: 'power_servers', args: setArgs() });
+  res.model = v.model;
+  const panel = v.frame.locator('.panel');
+  await panel.getByRole('button', { name: 'Stop 3 servers' }).waitFor();
+  res.offer = await readSet(panel);
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await waitOutcome(panel);
+  Object.assign(res, await readOutcome(panel));
+  res.after = await readSet(panel);
+  await closeView(page, v);
+}
+
+// The set at 320 px, with its own five servers and then with 200 rows:
+// the page never scrolls sideways, the table scrolls inside its box, and
+// the buttons stay within a screen.
+async function setNarrow(page, res) {
+  const measure = (frame) =>
+    frame.evaluate(() => {
+      const d = document.documentElement;
+      const wrap = document.querySelector('.table-wrap');
+      const rows = wrap.querySelectorAll('tbody tr.row');
+      const head = wrap.querySelector('thead th');
+      const buttons = document.querySelector('.buttons').getBoundingClientRect();
+      const page = { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, bodyScrollWidth: document.body.scrollWidth };
+      const box = { scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth, scrollHeight: wrap.scrollHeight, clientHeight: wrap.clientHeight };
+      // Scrolled to its end, the box shows the last row under the header.
+      wrap.scrollTop = wrap.scrollHeight;
+      const w = wrap.getBoundingClientRect();
+      const last = rows[rows.length - 1].getBoundingClientRect();
+      const h = head.getBoundingClientRect();
+      wrap.scrollTop = 0;
+      return {
+        ...page,
+        box,
+        rows: rows.length,
+        documentHeight: Math.ceil(d.getBoundingClientRect().height),
+        buttonsBottom: Math.ceil(buttons.bottom),
+        lastRowShown: last.bottom <= w.bottom + 1 && last.top >= h.bottom - 1,
+        headerStuck: Math.abs(h.top - w.top) <= 2,
+      };
+    });
+  const small = await openView(page, { tool: 'power_servers', args: setArgs(), width: 320 });
+  await small.frame.locator('.panel .buttons').waitFor();
+  res.small = await measure(small.frame);
+  await fitted(page, small);
+  await small.frame.evaluate(() => document.activeElement?.blur());
+  const file = join(shotsDir, 'confirm-set-narrow.png');
+  await mkdir(shotsDir, { recursive: true });
+  await small.handle.screenshot({ path: file });
+  res.files = [file];
+  await closeView(page, small);
+  const long = await openView(page, { tool: 'power_servers', args: setArgs(), width: 320, extraServers: 195 });
+  await long.frame.locator('.panel .buttons').waitFor();
+  res.long = await measure(long.frame);
+  await closeView(page, long);
+}
+
+// A set offer accepted with a click: one apply_set_decision, which runs
+// the three stops and follows them; the view shows it running, then DONE
+// for each.
+async function setAccept(page, res) {
+  await mkdir(shotsDir, { recursive: true });
+  res.files = [];
+  const v = await openView(page, { tool: 'power_servers', args: setArgs() });
+  res.model = v.model;
+  res.metaKeys = v.metaKeys;
+  const panel = v.frame.locator('.panel');
+  const accept = panel.getByRole('button', { name: 'Stop 3 servers' });
+  await accept.waitFor();
+  res.focusedAtStart = await focused(v.frame);
+  res.offer = await readSet(panel);
+  await fitted(page, v);
+  await v.frame.evaluate(() => document.activeElement?.blur());
+  res.files.push(join(shotsDir, 'confirm-set.png'));
+  await v.handle.screenshot({ path: res.files[0] });
+  // The host holds the call, so that the view is seen while it runs.
+  await page.evaluate(() => window.host.hold('apply_set_decision'));
+  await accept.click();
+  await panel.locator('.st-PENDING').first().waitFor();
+  res.running = await readSet(panel);
+  res.progressWhileRunning = await texts(panel.locator('.progress li'));
+  await page.evaluate(() => window.host.release('apply_set_decision'));
+  await waitOutcome(panel, 60000);
+  Object.assign(res, await readOutcome(panel));
+  res.after = await readSet(panel);
+  await fitted(page, v);
+  res.files.push(join(shotsDir, 'confirm-set-done.png'));
+  await v.handle.screenshot({ path: res.files[1] });
+  await closeView(page, v);
+}
+
+// A resume asks nobody: power_servers runs it at once, and the view shows
+// the set's result without buttons.
+async function setResume(page, res) {
+  const v = await openView(page, { tool: 'power_servers', args: { action: 'resume', datacenter: 'staging' } });
+  res.model = v.model;
+  const panel = v.frame.locator('.panel');
+  await waitOutcome(panel);
+  Object.assign(res, await readOutcome(panel));
+  res.after = await readSet(panel);
+  await closeView(page, v);
 }
 
 async function visibleRows(frame) {

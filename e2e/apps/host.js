@@ -29,6 +29,10 @@ const OFFER_KEY = 'ionos-mcp/confirmation';
 // that no view shows or logs one; the driver never prints them.
 const grants = new Set();
 
+// held are the tools whose calls from a view wait for release(name), so
+// that the driver can see a view while its call runs.
+const held = new Map(); // name -> { promise, release }
+
 let client;
 let tools = [];
 const views = new Map();
@@ -52,6 +56,7 @@ async function connect(url, token, era) {
   // the grants of the results it forwards.
   const request = client.request.bind(client);
   client.request = async (req, ...rest) => {
+    if (req?.method === 'tools/call' && held.has(req.params?.name)) await held.get(req.params.name).promise;
     const r = await request(req, ...rest);
     if (req?.method === 'tools/call') keepGrant(r);
     return r;
@@ -82,8 +87,10 @@ function withCSP(html) {
 // open shows the view of tool and makes the model's call of it: the view
 // gets the arguments, then the result. It returns what the model sees.
 // expiresInMs, for the test of an offer that runs out, gives the view the
-// offer with that little time left.
-async function open({ tool, args = {}, theme = 'light', width = 560, expiresInMs }) {
+// offer with that little time left. extraServers, for the layout of a
+// long set, adds that many rows to a set offer, copies of its own servers
+// under other names; the view shows them, the grant knows nothing of them.
+async function open({ tool, args = {}, theme = 'light', width = 560, expiresInMs, extraServers }) {
   const def = tools.find((t) => t.name === tool);
   if (!def) throw new Error(`no tool ${tool}`);
   // Hosts keep app-only tools from the model.
@@ -141,6 +148,14 @@ async function open({ tool, args = {}, theme = 'light', width = 560, expiresInMs
     const soon = new Date(Date.now() + expiresInMs).toISOString();
     shown = { ...result, _meta: { ...result._meta, [OFFER_KEY]: { ...offer, expires: soon } } };
   }
+  if (extraServers && offer?.kind === 'set') {
+    const servers = [...offer.servers];
+    for (let i = 0; i < extraServers; i++) {
+      const s = offer.servers[i % offer.servers.length];
+      servers.push({ ...s, server: `${s.server}-copy-${i + 1}`, serverId: `${s.serverId}-copy-${i + 1}` });
+    }
+    shown = { ...shown, _meta: { ...shown._meta, [OFFER_KEY]: { ...shown._meta[OFFER_KEY], servers } } };
+  }
   await bridge.sendToolResult(shown);
   return {
     id,
@@ -170,6 +185,21 @@ function setTheme(id, theme) {
   setContext(id, { theme });
 }
 
+function hold(name) {
+  if (held.has(name)) return;
+  let release;
+  const promise = new Promise((r) => {
+    release = r;
+  });
+  held.set(name, { promise, release });
+}
+
+function release(name) {
+  const h = held.get(name);
+  held.delete(name);
+  h?.release();
+}
+
 function keepGrant(result) {
   const g = result?._meta?.[OFFER_KEY]?.grant;
   if (typeof g === 'string' && g) grants.add(g);
@@ -187,6 +217,8 @@ window.host = {
   connect,
   open,
   setTheme,
+  hold,
+  release,
   grants: () => [...grants],
   close,
   sizes: (id) => get(id).sizes.slice(),

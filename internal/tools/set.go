@@ -171,6 +171,7 @@ func (t *toolset) powerServers(ctx context.Context, req *mcp.CallToolRequest, in
 			return nil, out, err
 		}
 	}
+	sel.timeout = timeout
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c, err := t.client(ctx, req)

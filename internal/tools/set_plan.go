@@ -30,6 +30,7 @@ type selection struct {
 	vmState    string
 	labels     [][2]string // key, value
 	oneAtATime bool
+	timeout    time.Duration // of the run and wait; not part of the selection's digest
 }
 
 // parseSelection validates the input before anything is read.
@@ -421,11 +422,13 @@ type storedPlan struct {
 	Action     string    `json:"action"`
 	Selection  string    `json:"selection"` // its digest
 	OneAtATime bool      `json:"oneAtATime,omitempty"`
+	Timeout    int       `json:"timeoutSeconds,omitempty"` // the plan call's, for a decision taken in the view
 	Items      []planned `json:"items"`
 }
 
 func (p setPlan) stored() ([]byte, string) {
-	b, _ := json.Marshal(storedPlan{Action: string(p.sel.spec.action), Selection: p.sel.digest(), OneAtATime: p.sel.oneAtATime, Items: p.items})
+	b, _ := json.Marshal(storedPlan{Action: string(p.sel.spec.action), Selection: p.sel.digest(), OneAtATime: p.sel.oneAtATime,
+		Timeout: int(p.sel.timeout / time.Second), Items: p.items})
 	h := sha256.Sum256(b)
 	return b, hex.EncodeToString(h[:])
 }

@@ -33,11 +33,11 @@ func (t *toolset) askForSet(ctx context.Context, req *mcp.CallToolRequest, c *cl
 	}
 	cf := t.decide(ctx, req, p.ask(req, id, digest), "", false)
 	ev.Confirmation = cf.how
-	return t.setVerdict(req, c, p, cf)
+	return t.setVerdict(p, cf)
 }
 
 // setVerdict turns a confirmation that does not proceed into the result.
-func (t *toolset) setVerdict(_ *mcp.CallToolRequest, _ *cloud.Client, p setPlan, cf confirmation) (*mcp.CallToolResult, SetOutput, error) {
+func (t *toolset) setVerdict(p setPlan, cf confirmation) (*mcp.CallToolResult, SetOutput, error) {
 	if cf.err != nil {
 		return nil, SetOutput{}, cf.err
 	}
@@ -80,7 +80,7 @@ func (t *toolset) decidePlanned(ctx context.Context, req *mcp.CallToolRequest, c
 	if _, answered := inputResponse(req); !answered {
 		token = ref
 	}
-	p, digest, err := t.plannedFor(ctx, sel, ref)
+	p, id, digest, err := t.plannedFor(ctx, sel, ref)
 	if err != nil {
 		ev.Confirmation = "refused"
 		return nil, SetOutput{}, err
@@ -91,37 +91,37 @@ func (t *toolset) decidePlanned(ctx context.Context, req *mcp.CallToolRequest, c
 	if err := t.recheck(ctx, c, &p); err != nil {
 		return nil, SetOutput{}, err
 	}
-	id, _ := t.Signer.Subject(ref)
 	cf := t.decide(ctx, req, p.ask(req, id, digest), token, false)
 	ev.Confirmation = cf.how
 	if !cf.proceed {
-		return t.setVerdict(req, c, p, cf)
+		return t.setVerdict(p, cf)
 	}
 	return t.runSet(ctx, req, c, p, ev)
 }
 
-// plannedFor finds the plan a sealed decision names, for this selection.
-func (t *toolset) plannedFor(ctx context.Context, sel selection, ref string) (setPlan, string, error) {
-	id, err := t.Signer.Subject(ref)
+// plannedFor finds the plan a sealed decision names, for this selection,
+// with its id and digest.
+func (t *toolset) plannedFor(ctx context.Context, sel selection, ref string) (p setPlan, id, digest string, err error) {
+	id, err = t.Signer.Subject(ref)
 	if err == nil && !strings.HasPrefix(id, "plan-") {
 		err = confirm.ErrTarget
 	}
 	if err != nil {
-		return setPlan{}, "", &refusal{fmt.Sprintf("confirmation refused: %v. Nothing was sent. Call power_servers again without confirmation_token for a fresh plan, and show it to the user", err)}
+		return setPlan{}, "", "", &refusal{fmt.Sprintf("confirmation refused: %v. Nothing was sent. Call power_servers again without confirmation_token for a fresh plan, and show it to the user", err)}
 	}
 	sp, digest, err := t.loadPlan(ctx, id)
 	if err == nil && (sp.Action != string(sel.spec.action) || sp.Selection != sel.digest()) {
 		err = errPlanGone
 	}
 	if errors.Is(err, errPlanGone) {
-		return setPlan{}, "", &refusal{"the plan this confirmation was given for is not known here: it expired, or was made for another selection or action " +
+		return setPlan{}, "", "", &refusal{"the plan this confirmation was given for is not known here: it expired, or was made for another selection or action " +
 			"(or, on a hosted server, by a replica that shares no state store with this one: IONOS_MCP_REDIS_URL). Nothing was sent. " +
 			"Call power_servers again with the same selection and without confirmation_token for a fresh plan"}
 	}
 	if err != nil {
-		return setPlan{}, "", err
+		return setPlan{}, "", "", err
 	}
-	return setPlan{sel: sel, items: sp.Items}, digest, nil
+	return setPlan{sel: sel, items: sp.Items}, id, digest, nil
 }
 
 // recheck reads the planned servers again and leaves out those that
@@ -344,12 +344,20 @@ func (r *setRun) audit(i int) {
 	r.t.recordSetItem(r.ev, r.p.items[i].SetItem, time.Since(r.since))
 }
 
+// seconds says a duration the way a person reads it: 0.4 s, 12 s.
+func seconds(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.0f s", d.Seconds())
+}
+
 // outcome is the status and message of a run.
 func (p setPlan) outcome(took time.Duration) (string, string) {
 	c := p.counts()
 	act := p.sel.spec.action
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %d planned servers %s in %.0fs", c.Done, c.Act, act.PastTense(), took.Seconds())
+	fmt.Fprintf(&b, "%d of %d planned servers %s in %s", c.Done, c.Act, act.PastTense(), seconds(took))
 	var notes []string
 	for _, n := range []struct {
 		count int

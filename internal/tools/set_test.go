@@ -533,3 +533,28 @@ func TestSetStartNeedsNoDecision(t *testing.T) {
 		t.Fatalf("start: %s %+v, %d writes", out.Status, out.Counts, e.writes())
 	}
 }
+
+// A set decided in the view runs within the plan call's timeout_seconds
+// (and never past what hosts allow a view's call): what is still going is
+// reported with its request.
+func TestSetViewRunKeepsThePlansTimeout(t *testing.T) {
+	e := newEnv(t, withSim(func(o *sim.Options) { o.Timing = sim.Timing{Scale: 1} }))
+	cs := e.session(eras[0], uiOptions())
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "power_servers",
+		Arguments: map[string]any{"action": "reboot", "servers": []string{"db-1"}, "timeout_seconds": 2}})
+	if err != nil || res.IsError {
+		t.Fatalf("%v %+v", err, res)
+	}
+	var offer tools.SetOffer
+	b, _ := json.Marshal(res.Meta["ionos-mcp/confirmation"])
+	_ = json.Unmarshal(b, &offer)
+	began := time.Now()
+	var out tools.SetOutput
+	mustCall(t, cs, "apply_set_decision", map[string]any{"grant": offer.Grant, "plan": offer.Plan, "action": "reboot", "decision": "accept"}, &out)
+	if took := time.Since(began); took > 20*time.Second {
+		t.Fatalf("the view's run took %v with timeout_seconds=2", took)
+	}
+	if out.Status != "RUNNING" || out.Servers[0].RequestID == "" || e.writes() != 1 {
+		t.Fatalf("result %s %+v, %d writes", out.Status, out.Servers, e.writes())
+	}
+}

@@ -45,6 +45,9 @@ func (p setPlan) offer(id, grant string, exp time.Time) SetOffer {
 		Counts: out.Counts, Servers: out.Servers, Expires: exp.UTC().Format(time.RFC3339)}
 }
 
+// viewCallLimit bounds a set's run when the view decided it.
+const viewCallLimit = 50 * time.Second
+
 // SetDecisionInput is the input of apply_set_decision.
 type SetDecisionInput struct {
 	Grant    string `json:"grant" jsonschema:"the grant of the view's offer"`
@@ -54,22 +57,12 @@ type SetDecisionInput struct {
 }
 
 // adjustSchema lists the values the enums take.
-func (SetDecisionInput) adjustSchema(s *jsonschema.Schema) {
-	s.Properties["action"].Enum = []any{"stop", "reboot", "suspend"}
-	s.Properties["decision"].Enum = []any{"accept", "decline"}
-}
+func (SetDecisionInput) adjustSchema(s *jsonschema.Schema) { decisionEnums(s) }
 
-var applySetDecisionTool = &mcp.Tool{
-	Name: "apply_set_decision",
-	Description: "For the confirmation view only; hosts keep it from the model. Applies the person's decision on the planned set of servers that the view showed: " +
-		"accept runs the planned stop, reboot or suspend on every planned server that did not change since, and follows them to the end; decline changes nothing. " +
-		"The grant works once, for that plan, until it expires.",
-	Annotations: &mcp.ToolAnnotations{
-		Title: "Apply the person's decision on a set (confirmation view)", ReadOnlyHint: false, DestructiveHint: ptr(true),
-		IdempotentHint: false, OpenWorldHint: ptr(true),
-	},
-	Meta: views.AppOnlyMeta(),
-}
+var applySetDecisionTool = viewTool("apply_set_decision", "Apply the person's decision on a set (confirmation view)",
+	"Applies the person's decision on the planned set of servers that the view showed: "+
+		"accept runs the planned stop, reboot or suspend on every planned server that did not change since, and follows them to the end; decline changes nothing. "+
+		"The grant works once, for that plan, until it expires.")
 
 // applySetDecision is the app-only tool of the set's confirmation view.
 func (t *toolset) applySetDecision(ctx context.Context, req *mcp.CallToolRequest, in SetDecisionInput) (res *mcp.CallToolResult, out SetOutput, err error) {
@@ -105,7 +98,13 @@ func (t *toolset) applySetDecision(ctx context.Context, req *mcp.CallToolRequest
 	if in.Decision == "decline" {
 		return t.declineSet(ctx, p, in.Grant)
 	}
-	timeout := setDefaultTimeout
+	// Hosts forward a view's tool call with their own deadline (60 s in
+	// the TypeScript SDK the hosts build on): the run ends before it, and
+	// what is still going is reported with its request.
+	timeout := min(time.Duration(sp.Timeout)*time.Second, viewCallLimit)
+	if sp.Timeout == 0 {
+		timeout = viewCallLimit
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	c, err := t.client(ctx, req)

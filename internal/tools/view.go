@@ -95,22 +95,28 @@ type DecisionInput struct {
 }
 
 // adjustSchema lists the values the enums take.
-func (DecisionInput) adjustSchema(s *jsonschema.Schema) {
+func (DecisionInput) adjustSchema(s *jsonschema.Schema) { decisionEnums(s) }
+
+// decisionEnums lists the values of a decision's action and decision.
+func decisionEnums(s *jsonschema.Schema) {
 	s.Properties["action"].Enum = []any{"stop", "reboot", "suspend"}
 	s.Properties["decision"].Enum = []any{"accept", "decline"}
 }
 
-var applyDecisionTool = &mcp.Tool{
-	Name: "apply_power_decision",
-	Description: "For the confirmation view only; hosts keep it from the model. Applies the person's decision on the stop, reboot or suspend that the view showed: " +
-		"accept sends it and returns its requestId without waiting (the view follows it), decline changes nothing. " +
-		"The grant works once, for that action on that server in the state shown, until it expires.",
-	Annotations: &mcp.ToolAnnotations{
-		Title: "Apply the person's decision (confirmation view)", ReadOnlyHint: false, DestructiveHint: ptr(true),
-		IdempotentHint: false, OpenWorldHint: ptr(true),
-	},
-	Meta: views.AppOnlyMeta(),
+// viewTool is an app-only tool of the confirmation view: hosts keep it
+// from the model, and it acts on the person's decision.
+func viewTool(name, title, description string) *mcp.Tool {
+	return &mcp.Tool{
+		Name: name, Description: "For the confirmation view only; hosts keep it from the model. " + description,
+		Annotations: &mcp.ToolAnnotations{Title: title, ReadOnlyHint: false, DestructiveHint: ptr(true), IdempotentHint: false, OpenWorldHint: ptr(true)},
+		Meta:        views.AppOnlyMeta(),
+	}
 }
+
+var applyDecisionTool = viewTool("apply_power_decision", "Apply the person's decision (confirmation view)",
+	"Applies the person's decision on the stop, reboot or suspend that the view showed: "+
+		"accept sends it and returns its requestId without waiting (the view follows it), decline changes nothing. "+
+		"The grant works once, for that action on that server in the state shown, until it expires.")
 
 // applyDecision is the app-only tool of the confirmation view. Everything
 // it can check without the API, it checks first: a grant that is forged,

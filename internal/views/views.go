@@ -40,7 +40,7 @@ type view struct {
 
 var all = []view{
 	{ConfirmURI, "confirm", "Confirm a power action",
-		"Shows a stop, reboot or suspend to the person with what it does, and runs it only when they accept.", "confirm.html"},
+		"Shows a stop, reboot or suspend, of one server or of a planned set of servers, to the person with what it does, and runs it only when they accept.", "confirm.html"},
 	{InventoryURI, "inventory", "Servers by data center",
 		"Data centers with their servers and power state, a filter, and power actions that go through the confirmation view.", "inventory.html"},
 }

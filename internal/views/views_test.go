@@ -93,3 +93,32 @@ func TestSupported(t *testing.T) {
 		}
 	}
 }
+
+// htmlSinks are the ways a script could parse text as HTML. The views set
+// every text with textContent: server names and messages come from the
+// API, and one parsed as HTML could act in the view.
+var htmlSinks = regexp.MustCompile(`\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|\.srcdoc`)
+
+// The views' script parses no text as HTML, the set's rendering included,
+// and the confirmation view answers a set's offer through its own tool.
+func TestViewsSetTextOnly(t *testing.T) {
+	cs := session(t)
+	for _, uri := range []string{views.ConfirmURI, views.InventoryURI} {
+		res, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: uri})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := res.Contents[0].Text
+		if m := htmlSinks.FindString(html); m != "" {
+			t.Errorf("%s: the script parses HTML (%s)", uri, m)
+		}
+		if uri != views.ConfirmURI {
+			continue
+		}
+		for _, want := range []string{`offer.kind === "set"`, `"apply_set_decision"`, `plan: offer.plan`, "SetTable"} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s: the script lacks %s", uri, want)
+			}
+		}
+	}
+}

@@ -48,15 +48,18 @@ type limiter struct {
 	burst   float64   // bucket size
 	last    time.Time // when tokens was estimated
 	blocked time.Time // no request before this time
-	// inflight counts the requests reserved and not yet answered. An
-	// answer's X-RateLimit-Remaining was counted before the requests sent
-	// after it reached the API, so those still in flight are taken off it:
-	// without that, a set of writes a few at a time overruns the bucket.
-	inflight int
+	// An answer's X-RateLimit-Remaining may not count the other requests
+	// in flight (the API can take them in any order), so they are taken off
+	// it; and an answer to a request older than the one whose answer the
+	// bucket mirrors is stale and only its 429 counts. Without that, writes
+	// sent a few at a time overrun the bucket.
+	inflight int    // requests reserved and not yet answered
+	reserved uint64 // the number of the last request reserved
+	adopted  uint64 // the number of the request whose answer the bucket mirrors
 }
 
 func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
-	err := l.wait(r.Context())
+	seq, err := l.wait(r.Context())
 	if err != nil {
 		l.done()
 		return nil, err
@@ -64,12 +67,12 @@ func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := l.next.RoundTrip(r)
 	l.done()
 	if err == nil {
-		l.observe(r.Context(), resp, time.Now())
+		l.observe(r.Context(), resp, seq, time.Now())
 	}
 	return resp, err
 }
 
-// done ends one request that reserve counted in flight.
+// done ends a request that reserve counted in flight.
 func (l *limiter) done() {
 	l.mu.Lock()
 	l.inflight--
@@ -80,39 +83,42 @@ func (l *limiter) done() {
 // that another process sharing the account learned from a 429 is over.
 // Waiting that would overrun the deadline is skipped: the request goes out
 // and the API answers (a 429 says when to come back).
-func (l *limiter) wait(ctx context.Context) error {
-	wait := l.reserve(time.Now())
+func (l *limiter) wait(ctx context.Context) (uint64, error) {
+	wait, seq := l.reserve(time.Now())
 	if l.budget != nil {
 		if held, err := l.budget.Held(ctx, l.account+":pause"); err == nil {
 			wait = max(wait, held)
 		}
 	}
 	if wait <= 0 || !fits(ctx, wait) {
-		return nil
+		return seq, nil
 	}
-	return Sleep(ctx, wait)
+	return seq, Sleep(ctx, wait)
 }
 
-// reserve takes one request from the bucket and says how long to wait for it.
-func (l *limiter) reserve(now time.Time) time.Duration {
+// reserve takes one request from the bucket and says how long to wait for
+// it, and the request's number.
+func (l *limiter) reserve(now time.Time) (time.Duration, uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.reserved++
 	l.inflight++
+	seq := l.reserved
 	block := l.blocked.Sub(now)
 	if !l.known || l.perSec <= 0 {
-		return max(block, 0)
+		return max(block, 0), seq
 	}
 	l.tokens = min(l.burst, l.tokens+l.perSec*now.Sub(l.last).Seconds())
 	l.last = now
 	l.tokens--
 	if l.tokens >= 0 {
-		return max(block, 0)
+		return max(block, 0), seq
 	}
-	return max(block, time.Duration(-l.tokens/l.perSec*float64(time.Second)))
+	return max(block, time.Duration(-l.tokens/l.perSec*float64(time.Second))), seq
 }
 
-// observe adopts what an answer says about the bucket.
-func (l *limiter) observe(ctx context.Context, resp *http.Response, now time.Time) {
+// observe adopts what the answer to request seq says about the bucket.
+func (l *limiter) observe(ctx context.Context, resp *http.Response, seq uint64, now time.Time) {
 	if l.budget != nil && resp.StatusCode == http.StatusTooManyRequests {
 		if ra := apierror.RetryAfter(resp.Header); ra > 0 {
 			_ = l.budget.Hold(context.WithoutCancel(ctx), l.account+":pause", ra)
@@ -128,9 +134,10 @@ func (l *limiter) observe(ctx context.Context, resp *http.Response, now time.Tim
 			l.blocked = now.Add(ra)
 		}
 	}
-	if rerr != nil || limit <= 0 || burst <= 0 {
+	if rerr != nil || limit <= 0 || burst <= 0 || seq < l.adopted {
 		return
 	}
+	l.adopted = seq
 	l.known, l.perSec, l.burst, l.last = true, float64(limit)/60, float64(burst), now
 	l.tokens = min(float64(remaining), l.burst) - float64(l.inflight)
 }

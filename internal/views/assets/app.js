@@ -299,8 +299,16 @@
       this.finish("err", sentence(resultText(res)) || "The tool returned an error without text.");
       return;
     }
+    if (offer && offer.kind === "set" && offer.grant) {
+      this.setOffer(offer);
+      return;
+    }
     if (offer && offer.grant && offer.serverId) {
       this.offer(offer, sc.server || {});
+      return;
+    }
+    if (Array.isArray(sc.servers) && sc.counts) {
+      this.setResult(sc);
       return;
     }
     this.heading.textContent = sc.server && sc.server.name ? verb(sc.action) + " " + sc.server.name : (what || "Result");
@@ -310,7 +318,6 @@
   };
 
   Panel.prototype.offer = function (offer, server) {
-    var self = this;
     var name = offer.serverName || server.name || offer.serverId;
     var action = offer.action;
     this.serverId = offer.serverId;
@@ -342,7 +349,13 @@
     if (offer.consequences) {
       this.body.appendChild(el("p", { class: "consequences" }, [el("strong", { text: "What happens: " }), offer.consequences]));
     }
+    this.ask(offer, verb(action) + " " + name);
+  };
 
+  // ask adds the offer's expiry and its two buttons, and gives the focus to
+  // Cancel.
+  Panel.prototype.ask = function (offer, acceptText) {
+    var self = this;
     var expires = offer.expires ? new Date(offer.expires) : null;
     if (expires && isNaN(expires.getTime())) expires = null;
     var exp = el("p", { class: "expires" });
@@ -350,7 +363,7 @@
     this.body.appendChild(exp);
 
     this.cancelBtn = el("button", { class: "btn", type: "button", text: "Cancel", onclick: function () { self.decide("decline", offer); } });
-    this.acceptBtn = el("button", { class: "btn danger", type: "button", text: verb(action) + " " + name, onclick: function () { self.decide("accept", offer); } });
+    this.acceptBtn = el("button", { class: "btn danger", type: "button", text: acceptText, onclick: function () { self.decide("accept", offer); } });
     this.body.appendChild(el("div", { class: "buttons" }, [this.cancelBtn, this.acceptBtn]));
 
     if (expires) {
@@ -405,10 +418,13 @@
     this.root.focus({ preventScroll: true });
     this.root.setAttribute("aria-busy", "true");
     var self = this;
-    var args = { grant: offer.grant, action: offer.action, server: offer.serverId, datacenter: offer.datacenterId, decision: decision };
+    var set = offer.kind === "set";
+    var tool = set ? "apply_set_decision" : "apply_power_decision";
+    var args = set ? { grant: offer.grant, plan: offer.plan, action: offer.action, decision: decision } :
+      { grant: offer.grant, action: offer.action, server: offer.serverId, datacenter: offer.datacenterId, decision: decision };
     if (decision === "decline") {
       this.line("Declining\u2026");
-      callTool("apply_power_decision", args, CALL_TIMEOUT_MS).then(function (res) {
+      callTool(tool, args, CALL_TIMEOUT_MS).then(function (res) {
         self.root.removeAttribute("aria-busy");
         if (res && res.isError) {
           self.finish("info", "Declined. Nothing was changed.", "The server answered: " + (resultText(res) || "an error without text"));
@@ -419,6 +435,10 @@
         self.root.removeAttribute("aria-busy");
         self.finish("info", "Declined. Nothing was changed.", "The server could not be told (" + errorText(e) + "); the offer lapses on its own.");
       });
+      return;
+    }
+    if (set) {
+      this.runSet(args, offer);
       return;
     }
     this.line("Accepted. Sending the " + DOING[offer.action] + " of " + this.name + "\u2026");
@@ -560,6 +580,251 @@
     this.reached(this.target);
   };
 
+  // ---- a set: one decision on a planned set of servers (power_servers).
+  // The server runs the whole set and follows it to the end within the one
+  // call of apply_set_decision, so the view shows the plan, waits, and then
+  // shows each server's result; it polls nothing itself. ----
+
+  // The server bounds a set's run decided here at 50 s (hosts cut a view's
+  // call at 60 s) and reads the servers again before it; the view waits
+  // longer, so that the server's own answer arrives rather than a timeout
+  // of the view.
+  var SET_TIMEOUT_MS = 70000;
+
+  // The servers that act come first, then those left alone.
+  var PLAN_RANK = { ACT: 0, NO_CHANGE: 1, REFUSED: 2 };
+  var PLAN_TEXT = { NO_CHANGE: "No change", REFUSED: "Refused" };
+
+  // A set's status: the kind of the outcome and its first words.
+  var SET_OUTCOME = {
+    DONE: ["ok", "Done."],
+    PARTIAL: ["wait", "Partly done."],
+    FAILED: ["err", "Failed."],
+    NOT_SENT: ["info", "Nothing was sent."],
+    RUNNING: ["wait", "Still running."],
+    NO_CHANGE: ["ok", "Nothing to do."],
+    PLANNED: ["info", "Only a plan: nothing was sent."],
+    DECLINED: ["info", "Declined. Nothing was changed."],
+  };
+
+  function counted(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  // token keeps a status usable as a class name.
+  function token(s) {
+    return String(s || "").replace(/[^A-Z_]/g, "");
+  }
+
+  // SetTable is the servers of a set, one row each, in a box that scrolls
+  // on its own: a narrow frame scrolls the table sideways, never the page,
+  // and 200 rows keep the buttons in view. A server's reason, request and
+  // message go on a line of their own under its row, as wide as the table,
+  // so that long texts do not widen a column.
+  function SetTable(action, items) {
+    var self = this;
+    this.rows = new Map();
+    this.table = el("table", { class: "set-table" });
+    // The plan comes before the state: at 320 px it is what shows first.
+    var cols = ["Server", "Plan", "State", "Result"];
+    this.width = cols.length;
+    this.table.appendChild(el("thead", {}, [el("tr", {}, cols.map(function (h, i) {
+      return el("th", { scope: "col", class: i === cols.length - 1 ? "col-result" : "", text: h });
+    }))]));
+    this.body = el("tbody");
+    items.map(function (it, i) { return { it: it, i: i }; }).sort(function (a, b) {
+      return rank(a.it) - rank(b.it) || a.i - b.i;
+    }).forEach(function (x) { self.row(action, x.it); });
+    this.table.appendChild(this.body);
+    // The box takes the keyboard, so that it can be scrolled without a mouse.
+    this.root = el("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-label": "The servers of the plan" }, [this.table]);
+  }
+
+  function rank(it) {
+    var r = PLAN_RANK[it.plan];
+    return r === undefined ? 3 : r;
+  }
+
+  SetTable.prototype.row = function (action, it) {
+    var plan = PLAN_RANK[it.plan] === undefined ? "UNKNOWN" : it.plan;
+    var mark = plan === "ACT" ? "act" : "left-alone";
+    var where = el("div", { class: "meta" }, [el("span", { class: "set-dc", text: it.datacenter || "" })]);
+    if (it.type) where.appendChild(document.createTextNode(" \u00b7 "));
+    if (it.type) where.appendChild(el("span", { class: "set-type", text: it.type }));
+    var state = el("td", {}, [it.vmState ? badge(it.vmState) : "?"]);
+    var result = el("td", { class: "col-result" });
+    var tr = el("tr", { class: "row " + mark, "data-server": it.server, "data-plan": plan }, [
+      el("th", { scope: "row" }, [el("div", { class: "name", text: it.server || it.serverId || "?" }), where]),
+      el("td", {}, [el("span", { class: "badge plan-" + plan, text: plan === "ACT" ? verb(action) : PLAN_TEXT[plan] || String(it.plan || "?") })]),
+      state,
+      result,
+    ]);
+    var r = { tr: tr, state: state, result: result, plan: plan, mark: mark, detail: null };
+    this.body.appendChild(tr);
+    this.rows.set(it.serverId, r);
+    if (it.reason) this.detail(r, [el("div", { class: "why reason", text: it.reason })]);
+  };
+
+  // detail sets the line under a server's row, or removes it when empty.
+  SetTable.prototype.detail = function (r, nodes) {
+    if (!nodes.length) {
+      if (r.detail) this.body.removeChild(r.detail);
+      r.detail = null;
+      r.tr.classList.remove("has-detail");
+      return;
+    }
+    var box = el("div", { class: "detail-text" }, nodes);
+    if (!r.detail) {
+      r.detail = el("tr", { class: "detail " + r.mark }, [el("td", { colspan: String(this.width) })]);
+      this.body.insertBefore(r.detail, r.tr.nextSibling);
+      r.tr.classList.add("has-detail");
+    }
+    clear(r.detail.firstChild);
+    r.detail.firstChild.appendChild(box);
+  };
+
+  // pending marks the servers that act while the set runs, or unmarks them
+  // when the run did not report.
+  SetTable.prototype.pending = function (on) {
+    this.rows.forEach(function (r) {
+      if (r.plan !== "ACT") return;
+      clear(r.result);
+      if (on) r.result.appendChild(el("span", { class: "badge st-PENDING", text: "Running\u2026" }));
+    });
+    this.table.classList.toggle("has-results", on);
+  };
+
+  // results fills in how each server ended, and its state as last seen.
+  SetTable.prototype.results = function (servers) {
+    var self = this;
+    var any = false;
+    (servers || []).forEach(function (it) {
+      var r = self.rows.get(it.serverId);
+      if (!r) return;
+      clear(r.result);
+      if (it.vmState) {
+        clear(r.state);
+        r.state.appendChild(badge(it.vmState));
+      }
+      if (!it.status) return;
+      any = true;
+      r.tr.setAttribute("data-status", token(it.status));
+      r.result.appendChild(el("span", { class: "badge st-" + token(it.status), text: it.status }));
+      var nodes = [];
+      if (it.reason) nodes.push(el("div", { class: "why reason", text: it.reason }));
+      if (it.requestId) nodes.push(el("div", { class: "rid" }, ["Request ", el("span", { class: "mono", text: it.requestId })]));
+      if (it.message) nodes.push(el("div", { class: "why message", text: it.message }));
+      self.detail(r, nodes);
+    });
+    this.table.classList.toggle("has-results", any);
+  };
+
+  // setCounts adds the plan's headline and its counts.
+  Panel.prototype.setCounts = function (headline, c, action, target) {
+    if (headline) this.body.appendChild(el("p", { class: "summary", text: headline }));
+    var list = el("ul", { class: "set-counts", "aria-label": "Counts" });
+    function item(n, what) {
+      if (!n && what !== "selected") return;
+      list.appendChild(el("li", {}, [el("strong", { text: String(n || 0) }), " " + what]));
+    }
+    item(c.selected, "selected");
+    item(c.act, "to " + (DOING[action] || action || "act on"));
+    item(c.noChange, "no change");
+    item(c.refused, "refused");
+    if (target) list.appendChild(el("li", {}, ["afterwards ", badge(target)]));
+    this.body.appendChild(list);
+  };
+
+  // billingLine says what the set changes on the bill.
+  function billingLine(b) {
+    if (!b || !b.change) return null;
+    var size = [];
+    if (b.cores) size.push(counted(b.cores, "core", "cores"));
+    if (b.ramMb) size.push(ramText(b.ramMb));
+    var p = el("p", { class: "billing" }, [el("strong", { text: "Billing: " }), b.change + (size.length ? " (" + size.join(" \u00b7 ") + ")" : "") + "."]);
+    if (b.staysBilled) p.appendChild(document.createTextNode(" Stays billed: " + b.staysBilled + "."));
+    return p;
+  }
+
+  Panel.prototype.setOffer = function (offer) {
+    var c = offer.counts || {};
+    var what = counted(c.act || 0, "server", "servers");
+    // expired() ends with "if you still want to stop these 3 servers".
+    this.name = c.act === 1 ? "this server" : "these " + what;
+    this.target = offer.target;
+    this.root.classList.add("danger-edge", "set");
+    this.heading.textContent = verb(offer.action) + " " + what + "?";
+    this.setCounts(offer.summary, c, offer.action, offer.target);
+    this.table = new SetTable(offer.action, offer.servers || []);
+    this.body.appendChild(this.table.root);
+    if (offer.oneAtATime) {
+      this.body.appendChild(el("p", { class: "muted", text: "One at a time: each server reaches " + (offer.target || "its new state") +
+        " before the next is sent; the first failure stops the rest." }));
+    }
+    if (offer.consequences) {
+      this.body.appendChild(el("p", { class: "consequences" }, [el("strong", { text: "What happens: " }), offer.consequences]));
+    }
+    var bill = billingLine(offer.billing);
+    if (bill) this.body.appendChild(bill);
+    this.ask(offer, verb(offer.action) + " " + what);
+  };
+
+  // runSet sends the accepted set and shows, while the one call lasts,
+  // that it runs and for how long.
+  Panel.prototype.runSet = function (args, offer) {
+    var self = this;
+    var what = counted((offer.counts && offer.counts.act) || 0, "server", "servers");
+    var doing = DOING[offer.action] || offer.action;
+    this.line("Accepted. Sending the " + doing + " of " + what + "; the server follows each to " + (offer.target || "its new state") + "\u2026");
+    this.table.pending(true);
+    var started = Date.now();
+    // Not in the live region: a count of seconds would be read out each second.
+    var elapsed = el("p", { class: "elapsed" });
+    this.body.appendChild(elapsed);
+    var tick = function () {
+      elapsed.textContent = "Running for " + Math.round((Date.now() - started) / 1000) + " s\u2026";
+    };
+    tick();
+    this.timers.push(setInterval(tick, 1000));
+    callTool("apply_set_decision", args, SET_TIMEOUT_MS).then(function (res) {
+      self.root.removeAttribute("aria-busy");
+      elapsed.textContent = "";
+      if (res && res.isError) {
+        self.table.pending(false);
+        self.finish("err", sentence(resultText(res)) || "The server returned an error without text.");
+        return;
+      }
+      self.setDone((res && res.structuredContent) || {}, res);
+    }, function (e) {
+      // Once the call is out, the server runs the set whatever happens to
+      // its answer: a lost answer does not mean that nothing was sent.
+      self.root.removeAttribute("aria-busy");
+      elapsed.textContent = "";
+      self.table.pending(false);
+      self.finish("wait", "No result from the server: " + errorText(e) + ".",
+        "The " + doing + " may have run on some or all of these servers: ask the assistant to check them.");
+    });
+  };
+
+  // setDone shows how the set ended, overall and per server.
+  Panel.prototype.setDone = function (sc, res) {
+    this.table.results(sc.servers);
+    var o = SET_OUTCOME[sc.status] || ["info", sc.status ? "The server answered " + sc.status + "." : "The server answered without a status."];
+    this.finish(o[0], o[1], sc.message || resultText(res));
+  };
+
+  // setResult shows a set's result that asks nobody: a dry run, nothing to
+  // do, or a start or resume that ran at once.
+  Panel.prototype.setResult = function (sc) {
+    var c = sc.counts || {};
+    this.root.classList.add("set");
+    this.heading.textContent = verb(sc.action) + " " + counted(c.act || 0, "server", "servers");
+    this.setCounts("", c, sc.action, "");
+    this.table = new SetTable(sc.action, sc.servers);
+    this.body.appendChild(this.table.root);
+    this.setDone(sc, null);
+  };
+
   // ---- the confirm view ----
 
   function confirmView(app) {
@@ -569,6 +834,7 @@
     handlers["ui/notifications/tool-input"] = function (params) {
       var a = params.arguments || {};
       if (a.server && waiting.parentNode) waiting.textContent = "Asking the server about " + a.server + "\u2026";
+      else if (a.action && waiting.parentNode) waiting.textContent = "Asking the server to plan the " + (DOING[a.action] || a.action) + " of the selected servers\u2026";
     };
     handlers["ui/notifications/tool-result"] = function (res) {
       if (waiting.parentNode) app.removeChild(waiting);
