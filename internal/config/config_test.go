@@ -22,13 +22,14 @@ func TestLoad(t *testing.T) {
 		"IONOS_MCP_LOG_LEVEL":    "debug",
 		"IONOS_MCP_WAIT_TIMEOUT": "90",
 		"IONOS_MCP_CONFIRM_KEY":  "0123456789abcdef",
+		"IONOS_MCP_MAX_SET_SIZE": "40",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Token != "tok-123" || c.APIURL != "api.example" || !c.ReadOnly || c.Confirm != confirm.Token ||
 		strings.Join(c.Protect, "|") != "db-*|prod-1" || c.Datacenters[0] != "production" ||
-		c.LogLevel != slog.LevelDebug || c.WaitTimeout != 90*time.Second || c.HTTP.Auth != "token" {
+		c.LogLevel != slog.LevelDebug || c.WaitTimeout != 90*time.Second || c.HTTP.Auth != "token" || c.MaxSetSize != 40 {
 		t.Fatalf("Load = %+v", c)
 	}
 }
@@ -40,6 +41,7 @@ func TestLoadRejects(t *testing.T) {
 		"IONOS_MCP_LOG_LEVEL":    "loud",
 		"IONOS_MCP_WAIT_TIMEOUT": "-3",
 		"IONOS_MCP_CONFIRM_KEY":  "short",
+		"IONOS_MCP_MAX_SET_SIZE": "0",
 	} {
 		_, err := Load(FromMap(map[string]string{key: val}))
 		if err == nil || !strings.Contains(err.Error(), key) {

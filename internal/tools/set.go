@@ -76,7 +76,10 @@ type SetItem struct {
 	// Status is the result, once run.
 	Status    string `json:"status,omitempty" jsonschema:"DONE, FAILED, RUNNING or QUEUED (still going: follow requestId), CHANGED (changed after the plan: left out), NOT_SENT (not sent: see message), ERROR (the API refused it: see message)"`
 	RequestID string `json:"requestId,omitempty"`
-	Message   string `json:"message,omitempty"`
+	// Followed is set when the same action was already pending on the
+	// server: its request was followed and no second one sent.
+	Followed bool   `json:"followed,omitempty"`
+	Message  string `json:"message,omitempty"`
 }
 
 // SetCounts counts the servers of a plan and its results.

@@ -248,7 +248,7 @@ func (r *setRun) send(ctx context.Context, i int) {
 			return
 		}
 		if found {
-			it.Status, it.RequestID, it.Message = pending.Status, pending.RequestID, "a "+string(action)+" was already pending; followed, not sent again"
+			it.Status, it.RequestID, it.Followed = pending.Status, pending.RequestID, true
 			return
 		}
 	}
@@ -310,6 +310,9 @@ func (r *setRun) settle(it *planned, s cloud.Settled, err error) {
 	switch {
 	case s.Reached:
 		it.Status, it.Message = cloud.StatusDone, ""
+		if it.Followed {
+			it.Message = fmt.Sprintf("a %s was already pending as request %s; it was followed and no second one sent", r.p.sel.spec.action, it.RequestID)
+		}
 	case s.Status == cloud.StatusFailed:
 		it.Status = cloud.StatusFailed
 		it.Message = fmt.Sprintf("the IONOS API reports the request FAILED: %s; the server was not %s", orText(s.Message, "no reason given"), r.p.sel.spec.action.PastTense())

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,9 +57,9 @@ func byName(out tools.SetOutput) map[string]tools.SetItem {
 	return m
 }
 
-// "Stop every running server in staging and production" is one call and
-// one decision; the simulator executes exactly the planned stops, each
-// once, and the result gives each server's request and final state.
+// "Stop these four production servers" is one call and one decision; the
+// simulator executes exactly the planned stops, each once, and the result
+// gives each server's request and final state.
 func TestSetStopIsOneCallAndOneDecision(t *testing.T) {
 	for _, era := range eras {
 		t.Run(era, func(t *testing.T) {
@@ -556,5 +557,56 @@ func TestSetViewRunKeepsThePlansTimeout(t *testing.T) {
 	}
 	if out.Status != "RUNNING" || out.Servers[0].RequestID == "" || e.writes() != 1 {
 		t.Fatalf("result %s %+v, %d writes", out.Status, out.Servers, e.writes())
+	}
+}
+
+// The wait reports progress as servers done of the total, and never the
+// same line twice.
+func TestSetProgress(t *testing.T) {
+	data := uniformDataset(1, 20)
+	e := newEnv(t, withSim(func(o *sim.Options) { o.Dataset = data; o.Timing = sim.Timing{Scale: 0.01} }),
+		withTools(func(o *tools.Options) { o.Confirm = confirm.None }))
+	var mu sync.Mutex
+	var lines []string
+	cs := e.session(eras[0], &mcp.ClientOptions{ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+		mu.Lock()
+		lines = append(lines, req.Params.Message)
+		mu.Unlock()
+	}})
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "power_servers",
+		Arguments: map[string]any{"action": "stop", "name_pattern": "*"}, Meta: mcp.Meta{"progressToken": "set"}})
+	if err != nil || res.IsError {
+		t.Fatalf("%v %+v", err, res)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) == 0 || lines[len(lines)-1] != "stop: 20 of 20 done, 0 failed" {
+		t.Fatalf("progress %q, want it to end with 20 of 20 done", lines)
+	}
+	for i := 1; i < len(lines); i++ {
+		if lines[i] == lines[i-1] {
+			t.Fatalf("progress repeats %q", lines[i])
+		}
+	}
+}
+
+// A planned server BUSY with the same action pending is followed, not sent
+// a second action.
+func TestSetFollowsAPendingAction(t *testing.T) {
+	e := newEnv(t, withSim(func(o *sim.Options) { o.Timing = sim.Timing{Scale: 1} }), withTools(func(o *tools.Options) { o.Confirm = confirm.None }))
+	web1 := e.server("production", "web-1")
+	s, err := e.client.ResolveServer(context.Background(), web1.ID, "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := e.client.PowerAction(context.Background(), s, cloud.Stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := e.session(eras[0], nil)
+	out := setOf(t, cs, map[string]any{"action": "stop", "servers": []string{web1.ID}, "timeout_seconds": 2})
+	it := out.Servers[0]
+	if it.Plan != "ACT" || it.RequestID != pending || !it.Followed || !strings.Contains(it.Message, "get_request_status") || e.writes() != 1 {
+		t.Fatalf("%+v, %d writes; want the pending request %s followed and nothing sent", it, e.writes(), pending)
 	}
 }
