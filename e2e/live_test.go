@@ -8,9 +8,10 @@
 // It is read-only unless IONOS_LIVE_SERVER names a server (by name or id,
 // with IONOS_LIVE_DATACENTER when the name is not unique) that it may
 // reboot. It checks that the inventory plans agree, measures them, walks
-// list_servers through the built binary, and, with a server to act on,
-// checks what the API's request list records of a POST: the reconciliation
-// of lost writes relies on it.
+// list_servers through the built binary, reads the server labels, and,
+// with a server to act on, checks what the API's request list records of a
+// POST: the reconciliation of lost writes and the wait of power_servers
+// rely on it.
 package e2e
 
 import (
@@ -187,7 +188,30 @@ func TestLiveRequestListRecordsPOST(t *testing.T) {
 		}
 		t.Logf("%s of %s: request %s DONE in %s", a, s.Name, reqID, time.Since(sent).Round(time.Second))
 		checkRecorded(t, ctx, sdk, s, a, reqID, callID, sent)
+		// The wait of power_servers reads the status from the request
+		// list, not from the request: the list must carry it.
+		settled, err := c.WaitAll(ctx, sent, []cloud.Tracked{{Server: s, Action: a, RequestID: reqID}}, nil)
+		if err != nil || !settled[0].Reached || settled[0].Status != cloud.StatusDone {
+			t.Fatalf("%s of %s: the set wait saw %+v, %v", a, s.Name, settled, err)
+		}
 	}
+}
+
+// GET /labels answers in the shape power_servers reads to select servers
+// by label (read-only).
+func TestLiveServerLabels(t *testing.T) {
+	c := liveClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	labels, err := c.ServerLabels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range labels {
+		n += len(l)
+	}
+	t.Logf("%d labels on %d servers", n, len(labels))
 }
 
 func liveSDK(t *testing.T) *ionoscloud.APIClient {
