@@ -80,13 +80,13 @@ func (t *toolset) decidePlanned(ctx context.Context, req *mcp.CallToolRequest, c
 	if _, answered := inputResponse(req); !answered {
 		token = ref
 	}
+	if !sel.spec.confirm {
+		return nil, SetOutput{}, &refusal{fmt.Sprintf("%s needs no confirmation: call power_servers without confirmation_token. Nothing was sent", sel.spec.action)}
+	}
 	p, id, digest, err := t.plannedFor(ctx, sel, ref)
 	if err != nil {
 		ev.Confirmation = "refused"
 		return nil, SetOutput{}, err
-	}
-	if !p.sel.spec.confirm {
-		return nil, SetOutput{}, &refusal{fmt.Sprintf("%s needs no confirmation: call power_servers without confirmation_token. Nothing was sent", p.sel.spec.action)}
 	}
 	if err := t.recheck(ctx, c, &p); err != nil {
 		return nil, SetOutput{}, err

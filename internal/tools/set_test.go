@@ -175,6 +175,8 @@ func TestSetBadInput(t *testing.T) {
 		{"nothing matches", map[string]any{"action": "stop", "labels": []string{"env=nowhere"}}, "no server matches"},
 		{"unknown data center", map[string]any{"action": "stop", "datacenter": "mars"}, "mars"},
 		{"timeout out of range", map[string]any{"action": "stop", "datacenter": "staging", "timeout_seconds": 9000}, "timeout_seconds"},
+		{"a token for a start", map[string]any{"action": "start", "datacenter": "staging", "confirmation_token": "imc1.x.y"}, "needs no confirmation"},
+		{"a forged token", map[string]any{"action": "stop", "datacenter": "staging", "confirmation_token": "imc1.x.y"}, "confirmation refused"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			msg := mustFail(t, cs, "power_servers", tc.args)
