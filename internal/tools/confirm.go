@@ -25,7 +25,8 @@ type confirmation struct {
 	res     *mcp.CallToolResult
 	status  string // CONFIRMATION_REQUIRED, CONFIRMATION_IN_VIEW or DECLINED, when set
 	message string
-	token   string // the confirmation token of CONFIRMATION_REQUIRED
+	token   string    // the confirmation token of CONFIRMATION_REQUIRED
+	expires time.Time // and when it expires
 	err     error
 }
 
@@ -92,7 +93,7 @@ func (t *toolset) decide(ctx context.Context, req *mcp.CallToolRequest, a ask, t
 				"Use a client that supports elicitation or MCP Apps, or perform the action in the IONOS Data Center Designer", views.Extension, a.tool)}}
 	}
 	tok, exp := t.Signer.Mint(withPurpose(a.claims, confirm.PurposeToken))
-	return confirmation{how: "preview-issued", status: statusConfirm, token: tok,
+	return confirmation{how: "preview-issued", status: statusConfirm, token: tok, expires: exp,
 		message: a.message + fmt.Sprintf(" Show this to the user and ask whether to proceed. Only if they agree, call %s again with the same arguments and confirmation_token; "+
 			"the token is valid until %s, for %s only. Nothing has been changed yet.", a.tool, exp.UTC().Format(time.TimeOnly+" UTC"), a.bound),
 	}

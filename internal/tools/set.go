@@ -168,6 +168,11 @@ func (t *toolset) powerServers(ctx context.Context, req *mcp.CallToolRequest, in
 		return nil, out, err
 	}
 	ev.ServerRef = truncate(sel.describe(), 255)
+	if sel.datacenter != "" {
+		if err := t.checkDatacenterRef(sel.datacenter); err != nil {
+			return nil, out, err
+		}
+	}
 	timeout := setDefaultTimeout
 	if in.TimeoutSeconds != 0 {
 		if timeout, err = t.waitTimeout(in.TimeoutSeconds); err != nil {
@@ -183,8 +188,8 @@ func (t *toolset) powerServers(ctx context.Context, req *mcp.CallToolRequest, in
 	}
 	// A call that carries a decision acts on the plan it was made for, not
 	// on a new one: the person decided on that one.
-	if ref, ok := t.decisionRef(req, in); ok {
-		return t.decidePlanned(ctx, req, c, sel, ref, &ev)
+	if ref, token, ok := decisionRef(req, in); ok {
+		return t.decidePlanned(ctx, req, c, sel, ref, token, &ev)
 	}
 	p, err := t.plan(ctx, c, sel)
 	if err != nil {

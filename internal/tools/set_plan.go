@@ -50,11 +50,6 @@ func parseSelection(in SetInput) (selection, error) {
 			sel.servers = append(sel.servers, ref)
 		}
 	}
-	if sel.datacenter != "" {
-		if err := cloud.CheckRef("data center", sel.datacenter); err != nil {
-			return selection{}, err
-		}
-	}
 	if err := cloud.CheckText("name_pattern", sel.pattern); err != nil || len(sel.pattern) > 255 {
 		return selection{}, fmt.Errorf("name_pattern %q: want a name with * for any run of characters and ? for any one, at most 255 bytes", truncate(in.NamePattern, 80))
 	}
@@ -224,9 +219,6 @@ func (t *toolset) candidates(ctx context.Context, c *cloud.Client, sel selection
 			return nil, "", explain(err)
 		}
 		return inv.Servers, "the account", nil
-	}
-	if t.Guard.DatacenterRefDenied(sel.datacenter) {
-		return nil, "", explain(cloud.HiddenDatacenter(sel.datacenter))
 	}
 	dc, err := c.ResolveDatacenter(ctx, sel.datacenter)
 	if err != nil {

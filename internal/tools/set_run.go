@@ -49,7 +49,7 @@ func (t *toolset) setVerdict(p setPlan, cf confirmation) (*mcp.CallToolResult, S
 	out.Message = p.headline() + " " + cf.message
 	if cf.status == statusConfirm {
 		out.Message = p.headline() + " " + p.preview() + "\n" + cf.message
-		out.Expires = time.Now().Add(t.Signer.TTL()).UTC().Truncate(time.Second).Format(time.RFC3339)
+		out.Expires = cf.expires.UTC().Format(time.RFC3339)
 	}
 	res := cf.res
 	if text := t.setResult(out); res == nil {
@@ -60,26 +60,22 @@ func (t *toolset) setVerdict(p setPlan, cf confirmation) (*mcp.CallToolResult, S
 	return res, out, nil
 }
 
-// decisionRef is the sealed decision a call carries: a confirmation token,
-// or the state of an elicitation being answered.
-func (t *toolset) decisionRef(req *mcp.CallToolRequest, in SetInput) (string, bool) {
-	if in.ConfirmationToken != "" {
-		return in.ConfirmationToken, true
-	}
+// decisionRef is the sealed decision a call carries: the state of an
+// elicitation being answered, or a confirmation token (then also token).
+func decisionRef(req *mcp.CallToolRequest, in SetInput) (ref, token string, ok bool) {
 	if _, answered := inputResponse(req); answered {
-		return req.Params.RequestState, true
+		return req.Params.RequestState, "", true
 	}
-	return "", false
+	if in.ConfirmationToken != "" {
+		return in.ConfirmationToken, in.ConfirmationToken, true
+	}
+	return "", "", false
 }
 
 // decidePlanned takes the decision a call carries on the plan it was made
 // for. The planned servers are read again first, so that a failing read
 // does not spend the decision; those that changed are left out.
-func (t *toolset) decidePlanned(ctx context.Context, req *mcp.CallToolRequest, c *cloud.Client, sel selection, ref string, ev *audit.Event) (*mcp.CallToolResult, SetOutput, error) {
-	token := ""
-	if _, answered := inputResponse(req); !answered {
-		token = ref
-	}
+func (t *toolset) decidePlanned(ctx context.Context, req *mcp.CallToolRequest, c *cloud.Client, sel selection, ref, token string, ev *audit.Event) (*mcp.CallToolResult, SetOutput, error) {
 	if !sel.spec.confirm {
 		return nil, SetOutput{}, &refusal{fmt.Sprintf("%s needs no confirmation: call power_servers without confirmation_token. Nothing was sent", sel.spec.action)}
 	}
