@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/buildinfo"
 )
 
 // Streams are the standard streams of one invocation. Tests pass buffers.
@@ -75,10 +77,13 @@ func newRootCmd(s Streams) *cobra.Command {
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildinfo.Get().String(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.serve(cmd, &f, &h)
 		},
 	}
+	// --version prints the same line as `ionos-mcp version`.
+	root.SetVersionTemplate("{{.Version}}\n")
 	f.register(root.Flags())
 	h.register(root.Flags())
 	root.PersistentFlags().StringVar(&a.envFile, "env-file", ".env", "read settings from this file when they are not in the environment")

@@ -1,35 +1,33 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ionos-mcp/ionos-mcp/internal/buildinfo"
 )
 
-// version is set at build time with -ldflags "-X github.com/ionos-mcp/ionos-mcp/internal/cli.version=v1.2.3".
-var version = ""
-
-// Version reports the program version: the linker-set value, else the module
-// version recorded by `go install`, else "dev".
-func Version() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+// Version is the version serverInfo and the User-Agent carry.
+func Version() string { return buildinfo.Version() }
 
 func newVersionCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, commit and build date",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(s.Out, "ionos-mcp %s\n", Version())
+			if asJSON {
+				enc := json.NewEncoder(s.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(buildinfo.Get())
+			}
+			_, err := fmt.Fprintln(s.Out, buildinfo.Get())
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return cmd
 }

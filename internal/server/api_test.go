@@ -7,6 +7,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/config"
@@ -77,5 +78,42 @@ func TestAPIURLSecretsShowNowhere(t *testing.T) {
 		if strings.Contains(err.Error(), secret) || strings.Contains(buf.String(), secret) {
 			t.Errorf("%q shows: error %v, log %s", secret, err, buf)
 		}
+	}
+}
+
+// The version a build carries is what the MCP client sees in serverInfo and
+// what the API sees in every request's User-Agent, reads and writes alike.
+func TestVersionInServerInfoAndUserAgent(t *testing.T) {
+	s, err := sim.Start(sim.Options{Timing: sim.Timing{Scale: 0.0005}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	target, err := url.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu     sync.Mutex
+		agents = map[string]int{}
+	)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.Header.Get("User-Agent")]++
+		mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gw.Close)
+	cs, _ := inProcess(t, config.Config{Token: s.Token(), APIURL: gw.URL, Confirm: "auto"})
+	if got := cs.InitializeResult().ServerInfo.Version; got != "test" {
+		t.Errorf("serverInfo.version = %q, want the build's version %q", got, "test")
+	}
+	callTool(t, cs, "list_servers", map[string]any{})
+	callTool(t, cs, "start_server", map[string]any{"server": "batch-worker", "datacenter": "staging"})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) != 1 || agents["ionos-mcp/test"] == 0 {
+		t.Errorf("User-Agents seen by the API: %v, want only ionos-mcp/test", agents)
 	}
 }
