@@ -3,10 +3,8 @@ package bench
 import (
 	"context"
 	"net/http"
-	"runtime/metrics"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,9 +17,6 @@ import (
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 	"github.com/ionos-mcp/ionos-mcp/internal/tools"
 )
-
-// latency is the simulated API latency of the inventory figures.
-const latency = 50 * time.Millisecond
 
 // startSim runs a simulator of dcs data centers of perDC servers, with the
 // given latency on every call (0 = none).
@@ -100,7 +95,7 @@ func sessionWith(tb testing.TB, o server.Options, copts *mcp.ClientOptions) *mcp
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { cs.Close(); ss.Wait() })
+	tb.Cleanup(func() { cs.Close(); _ = ss.Wait() })
 	return cs
 }
 
@@ -158,52 +153,6 @@ func (r *recorder) since(t time.Time) []sent {
 	}
 	return out
 }
-
-// peakMemory samples the heap and the runtime's total memory every
-// millisecond until stop, keeping the peaks.
-type peakMemory struct {
-	stop        chan struct{}
-	done        chan struct{}
-	heap, total atomic.Uint64
-}
-
-func watchMemory() *peakMemory {
-	p := &peakMemory{stop: make(chan struct{}), done: make(chan struct{})}
-	samples := []metrics.Sample{
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/memory/classes/total:bytes"},
-		{Name: "/memory/classes/heap/released:bytes"},
-	}
-	go func() {
-		defer close(p.done)
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(samples)
-			if v := samples[0].Value.Uint64(); v > p.heap.Load() {
-				p.heap.Store(v)
-			}
-			if v := samples[1].Value.Uint64() - samples[2].Value.Uint64(); v > p.total.Load() {
-				p.total.Store(v)
-			}
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return p
-}
-
-// end stops sampling and returns the peaks in MiB.
-func (p *peakMemory) end() (heap, total float64) {
-	close(p.stop)
-	<-p.done
-	return mib(p.heap.Load()), mib(p.total.Load())
-}
-
-func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 

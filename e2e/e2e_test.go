@@ -131,7 +131,7 @@ func TestServeOverStdioAgainstSimProcess(t *testing.T) {
 					Name, VMState string
 				} `json:"servers"`
 			}
-			callInto(t, ctx, cs, "list_servers", nil, &inv)
+			callInto(ctx, t, cs, "list_servers", nil, &inv)
 			if inv.Total != 13 {
 				t.Fatalf("list_servers total %d", inv.Total)
 			}
@@ -140,7 +140,7 @@ func TestServeOverStdioAgainstSimProcess(t *testing.T) {
 				Status, RequestID string
 				Server            struct{ VMState string }
 			}
-			callInto(t, ctx, cs, "stop_server", map[string]any{"server": target}, &stop)
+			callInto(ctx, t, cs, "stop_server", map[string]any{"server": target}, &stop)
 			if stop.Status != "DONE" || stop.RequestID == "" || stop.Server.VMState != "SHUTOFF" {
 				t.Fatalf("stop_server = %+v", stop)
 			}
@@ -154,7 +154,7 @@ func TestServeOverStdioAgainstSimProcess(t *testing.T) {
 	}
 }
 
-func callInto(t *testing.T, ctx context.Context, cs *mcp.ClientSession, tool string, args map[string]any, out any) {
+func callInto(ctx context.Context, t *testing.T, cs *mcp.ClientSession, tool string, args map[string]any, out any) {
 	t.Helper()
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: args})
 	if err != nil {

@@ -178,7 +178,7 @@ func TestLiveRequestListRecordsPOST(t *testing.T) {
 	for _, a := range actions {
 		callID := newLiveCallID()
 		sent := time.Now()
-		reqID := postTagged(t, ctx, sdk, s, a, callID)
+		reqID := postTagged(ctx, t, sdk, s, a, callID)
 		st, err := c.WaitRequest(ctx, reqID, nil)
 		if err != nil || st.Status != cloud.StatusDone {
 			t.Fatalf("%s of %s: request %s ended %+v, %v", a, s.Name, reqID, st, err)
@@ -187,7 +187,7 @@ func TestLiveRequestListRecordsPOST(t *testing.T) {
 			t.Fatalf("%s of %s: the server did not reach %s: %v", a, s.Name, a.Target(), err)
 		}
 		t.Logf("%s of %s: request %s DONE in %s", a, s.Name, reqID, time.Since(sent).Round(time.Second))
-		checkRecorded(t, ctx, sdk, s, a, reqID, callID, sent)
+		checkRecorded(ctx, t, sdk, s, a, reqID, callID, sent)
 		// The wait of power_servers reads the status from the request
 		// list, not from the request: the list must carry it.
 		settled, err := c.WaitAll(ctx, sent, []cloud.Tracked{{Server: s, Action: a, RequestID: reqID}}, nil)
@@ -233,7 +233,7 @@ func newLiveCallID() string {
 
 // postTagged sends one power action with the call header the client puts
 // on its writes, and returns the request id of its Location.
-func postTagged(t *testing.T, ctx context.Context, sdk *ionoscloud.APIClient, s cloud.Server, a cloud.Action, callID string) string {
+func postTagged(ctx context.Context, t *testing.T, sdk *ionoscloud.APIClient, s cloud.Server, a cloud.Action, callID string) string {
 	t.Helper()
 	sdk.GetConfig().AddDefaultHeader("X-Ionos-Mcp-Call", callID)
 	sv := sdk.ServersApi
@@ -264,7 +264,7 @@ func postTagged(t *testing.T, ctx context.Context, sdk *ionoscloud.APIClient, s 
 // checkRecorded finds the request in the account's request list the way
 // the reconciliation does (method, URL, created after) and checks that it
 // carries the call header.
-func checkRecorded(t *testing.T, ctx context.Context, sdk *ionoscloud.APIClient, s cloud.Server, a cloud.Action, reqID, callID string, sent time.Time) {
+func checkRecorded(ctx context.Context, t *testing.T, sdk *ionoscloud.APIClient, s cloud.Server, a cloud.Action, reqID, callID string, sent time.Time) {
 	t.Helper()
 	path := "/datacenters/" + s.DatacenterID + "/servers/" + s.ID + "/" + string(a)
 	after := sent.Add(-2 * time.Minute).UTC().Format("2006-01-02 15:04:05")

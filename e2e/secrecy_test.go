@@ -178,7 +178,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 			}
 			resp, err := (&http.Client{Transport: capture{out: keep()}, Timeout: 10 * time.Second}).Do(req)
 			if err == nil {
-				io.Copy(io.Discard, resp.Body)
+				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
 		}

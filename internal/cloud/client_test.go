@@ -181,7 +181,9 @@ func TestAPIErrors(t *testing.T) {
 	if strings.Contains(err.Error(), "wrong") {
 		t.Fatalf("the error repeats the token: %v", err)
 	}
-	s.SetFaults([]sim.Fault{{Kind: sim.FaultHTML502}})
+	if err := s.SetFaults([]sim.Fault{{Kind: sim.FaultHTML502}}); err != nil {
+		t.Fatal(err)
+	}
 	good, _ := cloud.New(cloud.Config{Token: s.Token(), APIURL: s.URL, Backoff: cloud.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond}})
 	_, err = good.ListDatacenters(context.Background())
 	if !errors.As(err, &ae) || ae.StatusCode != 502 || !strings.Contains(ae.Message, "HTML page") {

@@ -73,7 +73,7 @@ func inProcess(t *testing.T, cfg config.Config) (*mcp.ClientSession, *logSink) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cs.Close(); ss.Wait() })
+	t.Cleanup(func() { cs.Close(); _ = ss.Wait() })
 	return cs, buf
 }
 

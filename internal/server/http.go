@@ -161,14 +161,16 @@ func (s *Server) ServeHTTP(ctx context.Context, o HTTPOptions, ready func(addr s
 		_ = hs.Close()
 		return fmt.Errorf("shutting down: %w", err)
 	}
-	<-done
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving HTTP: %w", err)
+	}
 	return nil
 }
 
 // callerClient serves a call with the client the authenticator chose for
 // the caller; stdio and in-process calls carry no token info and use the
 // shared client.
-func (s *Server) callerClient(ctx context.Context, req *mcp.CallToolRequest) (*cloud.Client, error) {
+func (s *Server) callerClient(_ context.Context, req *mcp.CallToolRequest) (*cloud.Client, error) {
 	if req != nil && req.Extra != nil && req.Extra.TokenInfo != nil {
 		if c, ok := req.Extra.TokenInfo.Extra[clientKey].(*cloud.Client); ok {
 			return c, nil

@@ -169,7 +169,7 @@ func TestOpenStreamsTakeNoSlot(t *testing.T) {
 	var session string
 	for i := range 100 {
 		session = openSession(t, url)
-		openStream(t, ctx, tr, url, session, i)
+		openStream(ctx, t, tr, url, session, i)
 	}
 	call := map[string]string{"Authorization": "Bearer " + endpointToken, "Mcp-Session-Id": session, "Mcp-Protocol-Version": "2025-11-25"}
 	a := mustSend(t, http.MethodPost, url, call, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_datacenters","arguments":{}}}`)
@@ -200,7 +200,7 @@ func openSession(t *testing.T, url string) string {
 // openStream opens the session's GET event stream and returns once the
 // server has answered its headers: the stream is then open on the server.
 // It stays open until ctx ends.
-func openStream(t *testing.T, ctx context.Context, tr *http.Transport, url, session string, i int) {
+func openStream(ctx context.Context, t *testing.T, tr *http.Transport, url, session string, i int) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	req.Header.Set("Accept", "text/event-stream")

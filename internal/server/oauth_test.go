@@ -497,7 +497,7 @@ func waitFlight(t *testing.T, ks *keySource) {
 	t.Helper()
 	before := ks.state().attempted
 	deadline := time.Now().Add(5 * time.Second)
-	for ks.state().attempted == before && time.Now().Before(deadline) {
+	for ks.state().attempted.Equal(before) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }

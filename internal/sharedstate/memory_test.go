@@ -12,9 +12,9 @@ import (
 func TestMemoryBucketsAreBounded(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
-	bounded := func(max int) *Memory {
+	bounded := func(limit int) *Memory {
 		m := NewMemory().WithClock(func() time.Time { return now })
-		m.max = max
+		m.max = limit
 		return m
 	}
 	l := Limit{PerSecond: 1, Burst: 2}

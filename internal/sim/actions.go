@@ -18,15 +18,6 @@ var actionNames = [actionCount]string{"start", "stop", "reboot", "suspend", "res
 
 func (a action) String() string { return actionNames[a] }
 
-func parseAction(s string) (action, bool) {
-	for i, n := range actionNames {
-		if n == s {
-			return action(i), true
-		}
-	}
-	return 0, false
-}
-
 // templateBased reports whether a server type is power-managed with
 // suspend/resume. CUBE is by definition. GPU servers are template-based too,
 // and the IONOS terraform provider suspends and resumes them rather than

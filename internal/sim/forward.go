@@ -12,11 +12,13 @@ import (
 // reachable here: types as aliases, functions as one-line calls, constants
 // as copies. Code inside internal/sim uses package dataset.
 
-// Dataset, Datacenter and DatasetServer are dataset.Dataset,
-// dataset.Datacenter and dataset.Server.
+// The dataset's types under the names the simulator's callers know.
 type (
-	Dataset       = dataset.Dataset
-	Datacenter    = dataset.Datacenter
+	// Dataset is dataset.Dataset.
+	Dataset = dataset.Dataset
+	// Datacenter is dataset.Datacenter.
+	Datacenter = dataset.Datacenter
+	// DatasetServer is dataset.Server.
 	DatasetServer = dataset.Server
 )
 

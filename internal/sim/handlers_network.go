@@ -35,7 +35,7 @@ func listNICNothing(name string) reader {
 }
 
 // getNICNothing: no NIC has a firewall rule or a flow log.
-func getNICNothing(c call, r *renderer, a *account) (string, *apiError) {
+func getNICNothing(call, *renderer, *account) (string, *apiError) {
 	return "", errNotFound
 }
 

@@ -168,6 +168,6 @@ func listDatacenterNothing(name string) reader {
 }
 
 // getDatacenterNothing: no such resource exists in any data center.
-func getDatacenterNothing(c call, r *renderer, a *account) (string, *apiError) {
+func getDatacenterNothing(call, *renderer, *account) (string, *apiError) {
 	return "", errNotFound
 }

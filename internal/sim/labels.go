@@ -244,12 +244,12 @@ func listLabels(c call, r *renderer, a *account) (string, *apiError) {
 
 // collectLabels lists the account's labels in stored order, the first max
 // of them when max > 0 (maxResults cuts before anything else).
-func collectLabels(a *account, max int) []labelItem {
+func collectLabels(a *account, limit int) []labelItem {
 	var out []labelItem
 	for _, dc := range a.dcs {
 		for _, s := range dc.servers {
 			for i := range s.labels {
-				if max > 0 && len(out) == max {
+				if limit > 0 && len(out) == limit {
 					return out
 				}
 				out = append(out, labelItem{srv: s, l: &s.labels[i]})

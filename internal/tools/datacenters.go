@@ -136,12 +136,12 @@ const (
 // pageLimit validates limit and applies the default def when it is left
 // out. A limit of 0 asks for pages of nothing, so it is refused like any
 // other number outside 1 to max rather than read as "the default".
-func pageLimit(limit *int, def, max int) (int, error) {
+func pageLimit(limit *int, def, most int) (int, error) {
 	if limit == nil {
 		return def, nil
 	}
-	if *limit < 1 || *limit > max {
-		return 0, fmt.Errorf("limit %d is out of range: use 1 to %d, or omit it for %d", *limit, max, def)
+	if *limit < 1 || *limit > most {
+		return 0, fmt.Errorf("limit %d is out of range: use 1 to %d, or omit it for %d", *limit, most, def)
 	}
 	return *limit, nil
 }

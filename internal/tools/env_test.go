@@ -118,7 +118,7 @@ func (e *env) session(era string, copts *mcp.ClientOptions) *mcp.ClientSession {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.t.Cleanup(func() { cs.Close(); ss.Wait() })
+	e.t.Cleanup(func() { cs.Close(); _ = ss.Wait() })
 	return cs
 }
 

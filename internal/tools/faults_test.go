@@ -135,7 +135,9 @@ func runFaultCase(t *testing.T, fc faultClass, tc toolCall) {
 	start := time.Now()
 	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tc.tool, Arguments: args})
 	took := time.Since(start)
-	e.sim.SetFaults(nil)
+	if err := e.sim.SetFaults(nil); err != nil {
+		t.Fatal(err)
+	}
 	if err != nil {
 		t.Fatalf("protocol error: %v", err)
 	}

@@ -186,9 +186,9 @@ func (t *toolset) plan(ctx context.Context, c *cloud.Client, sel selection) (set
 		return setPlan{}, fmt.Errorf("no server matches the selection (%s) among the %d servers of %s. Nothing was sent. "+
 			"Check names and labels with list_servers, or widen the selection", sel.describe(), len(picked), scope)
 	}
-	if max := t.maxSetSize(); len(chosen) > max {
+	if limit := t.maxSetSize(); len(chosen) > limit {
 		return setPlan{}, fmt.Errorf("the selection (%s) matches %d servers; power_servers plans at most %d at once (IONOS_MCP_MAX_SET_SIZE). Nothing was sent. "+
-			"Narrow it (by datacenter, name_pattern, vm_state or labels) and run it in parts, or ask the operator to raise the limit", sel.describe(), len(chosen), max)
+			"Narrow it (by datacenter, name_pattern, vm_state or labels) and run it in parts, or ask the operator to raise the limit", sel.describe(), len(chosen), limit)
 	}
 	p := setPlan{sel: sel}
 	for _, s := range chosen {

@@ -319,7 +319,9 @@ func TestSetOf1And10(t *testing.T) {
 func TestSetWithAFailedRequest(t *testing.T) {
 	e := newEnv(t, withTools(func(o *tools.Options) { o.Confirm = confirm.None }))
 	db1 := e.server("production", "db-1")
-	e.sim.SetFaults([]sim.Fault{{Kind: sim.FaultFail, Path: "*/" + db1.ID + "/stop"}})
+	if err := e.sim.SetFaults([]sim.Fault{{Kind: sim.FaultFail, Path: "*/" + db1.ID + "/stop"}}); err != nil {
+		t.Fatal(err)
+	}
 	cs := e.session(eras[0], nil)
 	out := setOf(t, cs, map[string]any{"action": "stop", "datacenter": "production", "vm_state": "RUNNING"})
 	m := byName(out)
@@ -373,7 +375,9 @@ func TestSetOneAtATime(t *testing.T) {
 	}
 
 	web1 := e.server("production", "web-1")
-	e.sim.SetFaults([]sim.Fault{{Kind: sim.FaultFail, Path: "*/" + web1.ID + "/reboot"}})
+	if err := e.sim.SetFaults([]sim.Fault{{Kind: sim.FaultFail, Path: "*/" + web1.ID + "/reboot"}}); err != nil {
+		t.Fatal(err)
+	}
 	before := e.writes()
 	out = setOf(t, cs, map[string]any{"action": "reboot", "datacenter": "production", "servers": []string{"db-1", "web-1", "web-2"}, "one_at_a_time": true})
 	m := byName(out)

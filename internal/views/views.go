@@ -68,7 +68,7 @@ func Register(srv *mcp.Server) error {
 	for _, v := range all {
 		html := rendered[v.page]
 		srv.AddResource(&mcp.Resource{URI: v.uri, Name: v.name, Title: v.title, Description: v.description, MIMEType: MIMEType},
-			func(_ context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+			func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 				return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: v.uri, MIMEType: MIMEType, Text: html}}}, nil
 			})
 	}

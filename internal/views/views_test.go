@@ -27,7 +27,7 @@ func session(t *testing.T) *mcp.ClientSession {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cs.Close(); ss.Wait() })
+	t.Cleanup(func() { cs.Close(); _ = ss.Wait() })
 	return cs
 }
 

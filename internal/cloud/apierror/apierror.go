@@ -142,7 +142,7 @@ func parseErrorBody(body []byte, contentType string) (code, message string) {
 
 // Sanitize keeps printable text only and bounds its length, because API
 // messages end up in what a model reads.
-func Sanitize(s string, max int) string {
+func Sanitize(s string, maxLen int) string {
 	s = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
 			return ' '
@@ -153,8 +153,8 @@ func Sanitize(s string, max int) string {
 		return r
 	}, s)
 	s = strings.TrimSpace(s)
-	if len(s) > max {
-		s = strings.TrimRight(CutRunes(s, max), " ") + "…"
+	if len(s) > maxLen {
+		s = strings.TrimRight(CutRunes(s, maxLen), " ") + "…"
 	}
 	return s
 }

@@ -83,7 +83,7 @@ func FuzzErrorBody(f *testing.F) {
 
 // checkModelText fails unless s is valid UTF-8, printable (spaces are
 // plain ASCII spaces), trimmed, and at most max bytes plus an ellipsis.
-func checkModelText(t *testing.T, what, s string, max int) {
+func checkModelText(t *testing.T, what, s string, maxLen int) {
 	t.Helper()
 	if !utf8.ValidString(s) {
 		t.Fatalf("%s %q is not valid UTF-8", what, s)
@@ -93,8 +93,8 @@ func checkModelText(t *testing.T, what, s string, max int) {
 			t.Fatalf("%s %q contains %U", what, s, r)
 		}
 	}
-	if len(strings.TrimSuffix(s, "…")) > max {
-		t.Fatalf("%s is %d bytes long, the bound is %d: %q", what, len(s), max, s)
+	if len(strings.TrimSuffix(s, "…")) > maxLen {
+		t.Fatalf("%s is %d bytes long, the bound is %d: %q", what, len(s), maxLen, s)
 	}
 	if s != strings.TrimSpace(s) {
 		t.Fatalf("%s %q is not trimmed", what, s)

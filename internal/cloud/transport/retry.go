@@ -102,7 +102,7 @@ func (b Backoff) delay(attempt int) time.Duration {
 	if d <= 0 || d > b.Max {
 		d = b.Max
 	}
-	return time.Duration(rand.Int64N(int64(d)) + 1) // full jitter: spreads callers that failed together
+	return time.Duration(rand.Int64N(int64(d)) + 1) //nolint:gosec // G404: full jitter spreads callers that failed together; it guards nothing
 }
 
 // connectionFailure reports whether a transport error is worth retrying
@@ -136,7 +136,6 @@ func fits(ctx context.Context, d time.Duration) bool {
 	return !ok || time.Until(dl) > d
 }
 
-// sleepCtx waits d, or until ctx ends.
 // Sleep waits d, or until ctx ends, and returns ctx.Err() then. The
 // client's packages that wait (retries, polls, the lost-write search) share it.
 func Sleep(ctx context.Context, d time.Duration) error {

@@ -81,7 +81,7 @@ func (s *Server) start() error {
 	if s.password != "" {
 		args = append(args, "--requirepass", s.password)
 	}
-	cmd := exec.Command("redis-server", args...) // its output goes to the null device
+	cmd := exec.Command("redis-server", args...) //nolint:gosec // G204: a test helper; its output goes to the null device
 	if err := cmd.Start(); err != nil {
 		return err
 	}

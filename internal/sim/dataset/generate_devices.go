@@ -234,6 +234,6 @@ func generateNIC(src *deviceSource, lan *LAN, r privateRange, j, k int) NIC {
 }
 
 func lanNumber(l *LAN) int32 {
-	n, _ := strconv.Atoi(l.ID)
+	n, _ := strconv.ParseInt(l.ID, 10, 32)
 	return int32(n)
 }
