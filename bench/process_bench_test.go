@@ -108,7 +108,7 @@ func BenchmarkInventoryRSS(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	args := append([]string{"sim", "--addr", "127.0.0.1:0", "--token", "bench",
-		"--datacenters", "500", "--servers-per-datacenter", "20", "--log-level", "error"}, costModels[0].simFlags()...)
+		"--generate-datacenters", "500", "--servers-per-datacenter", "20", "--log-level", "error"}, costModels[0].simFlags()...)
 	simCmd := exec.CommandContext(ctx, bin, args...)
 	out, err := simCmd.StdoutPipe()
 	if err != nil {

@@ -36,7 +36,7 @@ func TestLoad(t *testing.T) {
 	const token = "load-test-ionos-token-0123"
 	// 50 data centers of 8 servers: every client owns the ENTERPRISE and
 	// VCPU servers of one data center and powers them on and off.
-	simURL := startSim(t, token, "--datacenters", strconv.Itoa(clients), "--servers-per-datacenter", "8", "--time-scale", "0.01",
+	simURL := startSim(t, token, "--generate-datacenters", strconv.Itoa(clients), "--servers-per-datacenter", "8", "--time-scale", "0.01",
 		"--latency", "5ms", "--jitter", "4ms",
 		"--fault", "kind=status,status=429,retry-after=1,p=0.01,method=GET",
 		"--fault", "kind=status,status=503,p=0.01,method=GET",
@@ -61,7 +61,7 @@ func TestLoad(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rec.client(ctx, t, r.url, owned[i], int64(i))
+			rec.client(ctx, r.url, owned[i], int64(i))
 		}()
 	}
 	wg.Wait()
@@ -97,13 +97,13 @@ func TestLoad(t *testing.T) {
 	}
 	rec.report(t, elapsed, clients, len(executed), samples)
 	if os.Getenv("LOAD_DEBUG") != "" {
-		debugSlow(t, simURL, token, rec.slow)
+		debugSlow(simURL, token, rec.slow)
 	}
 }
 
 // debugSlow prints what the simulator knows of the slow writes' requests
 // and of every write on their servers.
-func debugSlow(t *testing.T, simURL, token string, slow []string) {
+func debugSlow(simURL, token string, slow []string) {
 	get := func(path string) string {
 		req, _ := http.NewRequest(http.MethodGet, simURL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -143,7 +143,7 @@ func debugSlow(t *testing.T, simURL, token string, slow []string) {
 }
 
 // client is one agent: it reads its servers and powers them on and off.
-func (rec *recorder) client(ctx context.Context, t *testing.T, url string, servers []string, seed int64) {
+func (rec *recorder) client(ctx context.Context, url string, servers []string, seed int64) {
 	tr := &mcp.StreamableClientTransport{Endpoint: url + "/mcp", HTTPClient: &http.Client{Transport: bearer{endpointToken}}}
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "load", Version: "1"}, nil).Connect(ctx, tr, nil)
 	if err != nil {

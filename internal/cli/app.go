@@ -36,11 +36,12 @@ type serverFlags struct {
 	auditLog  string
 	waitLimit int
 	maxSet    int
+	profile   string
 }
 
 func (f *serverFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.sim, "sim", false, "use the embedded IONOS Cloud API simulator instead of the real API")
-	fs.Float64Var(&f.simScale, "sim-time-scale", 0.1, "with --sim: multiply the simulator's action durations (1 = realistic, 0.01 = near instant)")
+	fs.Float64Var(&f.simScale, "sim-time-scale", embeddedPace, "with --sim: "+timeScaleHelp)
 	fs.BoolVar(&f.readOnly, "read-only", false, "register only the read tools (IONOS_MCP_READ_ONLY)")
 	fs.StringVar(&f.confirm, "confirm", "", "confirmation of stop/reboot/suspend: auto, human, elicit, token or none (IONOS_MCP_CONFIRM)")
 	fs.StringSliceVar(&f.protect, "protect", nil, "servers that may never be stopped, rebooted or suspended: names, ids or globs (IONOS_MCP_PROTECT)")
@@ -48,6 +49,7 @@ func (f *serverFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.auditLog, "audit-log", "", "append a JSON line per call of a write tool to this file (IONOS_MCP_AUDIT_LOG)")
 	fs.IntVar(&f.waitLimit, "wait-timeout", 0, "default seconds a write waits for its request (IONOS_MCP_WAIT_TIMEOUT; default 40)")
 	fs.IntVar(&f.maxSet, "max-set-size", 0, "the most servers one power_servers call plans (IONOS_MCP_MAX_SET_SIZE; default 200)")
+	fs.StringVar(&f.profile, "profile", "", "the profile of ionosctl's file whose token to use when IONOS_TOKEN is unset (IONOS_MCP_PROFILE; default its currentProfile)")
 }
 
 // config loads the configuration: flags over environment over .env.
@@ -56,6 +58,12 @@ func (a *app) config(cmd *cobra.Command, f *serverFlags, h *httpFlags) (config.C
 	env, err := config.Environment(a.envFile, cmd.Flags().Changed("env-file"))
 	if err != nil {
 		return config.Config{}, err
+	}
+	if f != nil && cmd.Flags().Changed("profile") {
+		env = config.With(env, "IONOS_MCP_PROFILE", f.profile)
+	}
+	if f != nil && f.sim {
+		env = config.WithoutIonosctl(env)
 	}
 	cfg, err := config.Load(env)
 	if err != nil {
@@ -203,6 +211,9 @@ func (a *app) build(cfg config.Config, f *serverFlags) (*runtime, error) {
 		}
 	}
 	if f != nil && f.sim {
+		if err := checkTimeScale("--sim-time-scale", f.simScale); err != nil {
+			return nil, err
+		}
 		if r.sim, err = startSim(&r.cfg, f.simScale, r.log); err != nil {
 			return nil, err
 		}

@@ -21,7 +21,8 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 func isolate(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{"IONOS_TOKEN", "IONOS_USERNAME", "IONOS_PASSWORD", "IONOS_API_URL", "IONOS_MCP_CONFIRM", "IONOS_MCP_READ_ONLY",
-		"IONOS_MCP_CONFIRM_KEY", "IONOS_MCP_DATACENTERS", "IONOS_MCP_PROTECT", "IONOS_MCP_AUDIT_LOG"} {
+		"IONOS_MCP_CONFIRM_KEY", "IONOS_MCP_DATACENTERS", "IONOS_MCP_PROTECT", "IONOS_MCP_AUDIT_LOG",
+		"IONOS_CONFIG_FILE", "IONOS_CURRENT_PROFILE", "IONOS_MCP_PROFILE"} {
 		t.Setenv(k, "")
 	}
 	home := t.TempDir()
@@ -37,6 +38,10 @@ func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// flat is s with every run of white space made one space, so that a test
+// reads the words of output that was wrapped to the width.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 func TestDemoYes(t *testing.T) {
 	code, out, errs := run(t, "", "demo", "--yes", "--time-scale", "0.002")
 	if code != 0 {
@@ -48,7 +53,7 @@ func TestDemoYes(t *testing.T) {
 		`→ tool call: stop_server {"server":"etl-1"}`, "forced power-off", "Proceed? [y/N] y",
 		"DONE", "is now SHUTOFF",
 	} {
-		if !strings.Contains(out, want) {
+		if !strings.Contains(flat(out), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
@@ -61,7 +66,7 @@ func TestDemoDeclined(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "status DECLINED") || !strings.Contains(out, "nothing was changed") || strings.Contains(out, "is now SHUTOFF") {
+	if out = flat(out); !strings.Contains(out, "status DECLINED") || !strings.Contains(out, "nothing was changed") || strings.Contains(out, "is now SHUTOFF") {
 		t.Fatalf("declined demo:\n%s", out)
 	}
 }
@@ -99,9 +104,13 @@ func TestCallErrors(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "2 servers are named") {
 		t.Fatalf("ambiguous: exit %d, %s", code, errs)
 	}
-	code, _, errs = run(t, "", "call", "--sim", "get_server", `not json`)
+	code, _, errs = run(t, "", "call", "--sim", "get_server", `{not json`)
 	if code != 1 || !strings.Contains(errs, "arguments must be a JSON object") {
 		t.Fatalf("bad JSON: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "", "call", "--sim", "get_server", `not json`)
+	if code != 1 || !strings.Contains(errs, `argument "not json" is neither key=value nor a JSON object`) || !strings.Contains(errs, "server=not json") {
+		t.Fatalf("neither JSON nor key=value: exit %d, %s", code, errs)
 	}
 	code, _, errs = run(t, "", "call", "list_servers")
 	if code != 1 || !strings.Contains(errs, "IONOS_TOKEN") {

@@ -37,8 +37,12 @@ func (a *app) doctor(ctx context.Context, r *runtime) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "API          %s\n", base)
-	fmt.Fprintf(w, "credentials  %s\n", describeCredentials(r.cfg))
+	api := base.String()
+	if r.sim == nil && r.cfg.Credentials.FromFile() && r.cfg.Credentials.APIURL {
+		api += " (the endpoint of the ionosctl profile)"
+	}
+	fmt.Fprintf(w, "API          %s\n", api)
+	fmt.Fprintf(w, "credentials  %s\n", describeCredentials(r.cfg, r.sim != nil))
 	fmt.Fprintf(w, "settings     read-only=%v confirm=%s protect=%v datacenters=%v audit-log=%q\n",
 		r.cfg.ReadOnly, r.cfg.Confirm, r.cfg.Protect, orAll(r.cfg.Datacenters), r.cfg.AuditLog)
 	// The tools' explanations, so that a missing or rejected credential
@@ -149,14 +153,31 @@ func bytesText(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-func describeCredentials(cfg config.Config) string {
+// describeCredentials says which credentials doctor uses and where they
+// came from, never what they are.
+func describeCredentials(cfg config.Config, sim bool) string {
+	src := cfg.Credentials
+	var s string
 	switch {
+	case sim:
+		return "the embedded simulator's own token (--sim)"
+	case src.FromFile() && cfg.Token != "":
+		s = fmt.Sprintf("bearer token from ionosctl config %s (profile %q, %d characters)", src.File, src.Profile, len(cfg.Token))
+	case src.FromFile():
+		s = fmt.Sprintf("username and password from ionosctl config %s (profile %q; IONOS is retiring basic auth, prefer a token)", src.File, src.Profile)
 	case cfg.Token != "":
-		return fmt.Sprintf("bearer token (IONOS_TOKEN, %d characters)", len(cfg.Token))
+		s = fmt.Sprintf("bearer token (IONOS_TOKEN, %d characters)", len(cfg.Token))
 	case cfg.Username != "" && cfg.Password != "":
-		return "username and password (IONOS_USERNAME/IONOS_PASSWORD; IONOS is retiring basic auth, prefer a token)"
+		s = "username and password (IONOS_USERNAME/IONOS_PASSWORD; IONOS is retiring basic auth, prefer a token)"
+	case cfg.Username != "" || cfg.Password != "":
+		return "none: IONOS_USERNAME and IONOS_PASSWORD must both be set; better, set IONOS_TOKEN"
+	default:
+		return "none: set IONOS_TOKEN, or run `ionosctl login` to store a token where this program reads it"
 	}
-	return "none: set IONOS_TOKEN"
+	if src.UnusedProfile != "" {
+		s += fmt.Sprintf("; the ionosctl profile %q (IONOS_MCP_PROFILE or --profile) is not used, as %s wins", src.UnusedProfile, src.Env)
+	}
+	return s
 }
 
 func orAll(v []string) any {

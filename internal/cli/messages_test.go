@@ -25,16 +25,16 @@ func startTestSim(t *testing.T, o sim.Options) *sim.Server {
 }
 
 // contains fails the test for each of want that text lacks, and each of
-// unwant that it has.
+// unwant that it has, whatever the line breaks of wrapped text.
 func contains(t *testing.T, what, text string, want, unwant []string) {
 	t.Helper()
 	for _, w := range want {
-		if !strings.Contains(text, w) {
+		if !strings.Contains(flat(text), flat(w)) {
 			t.Errorf("%s lacks %q:\n%s", what, w, text)
 		}
 	}
 	for _, w := range unwant {
-		if strings.Contains(text, w) {
+		if strings.Contains(flat(text), flat(w)) {
 			t.Errorf("%s says %q:\n%s", what, w, text)
 		}
 	}

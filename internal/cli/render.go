@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/cloud"
 	"github.com/ionos-mcp/ionos-mcp/internal/tools"
@@ -29,54 +28,65 @@ type inventory struct {
 }
 
 // printInventory prints data centers and their servers as one table,
-// grouped by data center, empty data centers included. filter describes
-// the filters of the call ("" for none): then the counts are of matching
-// servers only, and a data center without any is not said to be empty.
-func printInventory(w io.Writer, raw json.RawMessage, filter string) error {
+// grouped by data center, empty data centers included, fitted to width.
+// filter describes the filters of the call ("" for none): then the counts
+// are of matching servers only, and a data center without any is not said
+// to be empty.
+func printInventory(w io.Writer, raw json.RawMessage, filter string, width int) error {
 	var inv inventory
 	if err := json.Unmarshal(raw, &inv); err != nil {
 		return fmt.Errorf("reading list_servers result: %w", err)
 	}
 	if inv.Note != "" {
-		fmt.Fprintln(w, inv.Note)
+		printWrapped(w, width, "%s", inv.Note)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATA CENTER\tLOCATION\tSERVER\tTYPE\tVMSTATE\tSTATE\tCORES\tRAM MB\tID")
+	// The id goes first when the width is short: names are what people
+	// read and what the tools take; the location and the state follow.
+	t := &table{
+		header: []string{"DATA CENTER", "LOCATION", "SERVER", "TYPE", "VMSTATE", "STATE", "CORES", "RAM MB", "ID"},
+		drop:   []int{8, 1, 5},
+		shrink: []int{0, 2},
+	}
 	shown := 0
 	for _, dc := range inv.Datacenters {
 		if len(dc.Servers) == 0 {
-			none := "(no servers)"
-			switch {
-			case dc.ServerCount > 0 && filter != "":
-				none = fmt.Sprintf("(%d matching servers on other pages)", dc.ServerCount)
-			case dc.ServerCount > 0:
-				none = fmt.Sprintf("(%d servers on other pages)", dc.ServerCount)
-			case filter != "":
-				none = "(none match the filter)"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\t\t\t\n", dc.Name, dc.Location, none)
+			t.addNote(emptyNote(dc.ServerCount, filter), dc.Name, dc.Location)
 		}
 		for _, s := range dc.Servers {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dc.Name, dc.Location, s.Name, s.Type, s.VMState, s.State,
-				orDash(s.Cores), orDash(s.RAM), s.ID)
+			t.add(dc.Name, dc.Location, s.Name, s.Type, s.VMState, s.State, orDash(s.Cores), orDash(s.RAM), s.ID)
 		}
 		shown += len(dc.Servers)
 	}
-	if err := tw.Flush(); err != nil {
+	fitted, err := t.render(w, width)
+	if err != nil {
 		return err
 	}
 	if filter != "" && inv.Total == 0 && len(inv.Datacenters) > 0 {
-		fmt.Fprintf(w, "(no server in these %d data centers matched the filter %s)\n", len(inv.Datacenters), filter)
+		printWrapped(w, width, "(no server in these %d data centers matched the filter %s)", len(inv.Datacenters), filter)
 	}
+	droppedNote(w, width, fitted)
 	if inv.Next != "" {
-		fmt.Fprintf(w, "(servers %d-%d of %d shown; for the next page add \"cursor\":%q to the arguments)\n",
+		printWrapped(w, width, "(servers %d-%d of %d shown; for the next page add \"cursor\":%q to the arguments)",
 			inv.Offset+min(shown, 1), inv.Offset+shown, inv.Total, inv.Next)
 	}
 	return nil
 }
 
+// emptyNote says why a data center shows no server.
+func emptyNote(count int, filter string) string {
+	switch {
+	case count > 0 && filter != "":
+		return fmt.Sprintf("(%d matching servers on other pages)", count)
+	case count > 0:
+		return fmt.Sprintf("(%d servers on other pages)", count)
+	case filter != "":
+		return "(none match the filter)"
+	}
+	return "(no servers)"
+}
+
 // printDatacenters prints the result of list_datacenters as a table.
-func printDatacenters(w io.Writer, raw json.RawMessage) error {
+func printDatacenters(w io.Writer, raw json.RawMessage, width int) error {
 	var out struct {
 		Datacenters []cloud.Datacenter `json:"datacenters"`
 		Note        string             `json:"note"`
@@ -85,14 +95,18 @@ func printDatacenters(w io.Writer, raw json.RawMessage) error {
 		return fmt.Errorf("reading list_datacenters result: %w", err)
 	}
 	if out.Note != "" {
-		fmt.Fprintln(w, out.Note)
+		printWrapped(w, width, "%s", out.Note)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tLOCATION\tSTATE\tID")
+	t := &table{header: []string{"NAME", "LOCATION", "STATE", "ID"}, drop: []int{3}, shrink: []int{0}}
 	for _, d := range out.Datacenters {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Location, d.State, d.ID)
+		t.add(d.Name, d.Location, d.State, d.ID)
 	}
-	return tw.Flush()
+	fitted, err := t.render(w, width)
+	if err != nil {
+		return err
+	}
+	droppedNote(w, width, fitted)
+	return nil
 }
 
 // filterText describes the filters among the arguments of list_servers,
@@ -143,25 +157,30 @@ func indentJSON(raw []byte) string {
 // selected server with its plan and, once run, its result, then the
 // reasons and messages of the servers that have one, below the table so
 // that it stays narrow.
-func printSet(w io.Writer, raw json.RawMessage) error {
+func printSet(w io.Writer, raw json.RawMessage, width int) error {
 	var out tools.SetOutput
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return fmt.Errorf("reading power_servers result: %w", err)
 	}
-	fmt.Fprintf(w, "%s: %s\n", out.Status, out.Message)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATA CENTER\tSERVER\tTYPE\tVMSTATE\tPLAN\tRESULT\tREQUEST")
-	for _, it := range out.Servers {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.Datacenter, it.Server, it.Type, it.VMState, it.Plan, orText(it.Status, "-"), orText(it.RequestID, "-"))
+	printWrapped(w, width, "%s: %s", out.Status, out.Message)
+	t := &table{
+		header: []string{"DATA CENTER", "SERVER", "TYPE", "VMSTATE", "PLAN", "RESULT", "REQUEST"},
+		drop:   []int{6, 2},
+		shrink: []int{0, 1},
 	}
-	if err := tw.Flush(); err != nil {
+	for _, it := range out.Servers {
+		t.add(it.Datacenter, it.Server, it.Type, it.VMState, it.Plan, orText(it.Status, "-"), orText(it.RequestID, "-"))
+	}
+	fitted, err := t.render(w, width)
+	if err != nil {
 		return err
 	}
 	for _, it := range out.Servers {
 		if note := orText(it.Message, it.Reason); note != "" {
-			fmt.Fprintf(w, "- %s/%s: %s\n", it.Datacenter, it.Server, note)
+			printWrapped(w, width, "- %s/%s: %s", it.Datacenter, it.Server, note)
 		}
 	}
+	droppedNote(w, width, fitted)
 	if out.Token != "" {
 		fmt.Fprintf(w, "confirmation_token: %s\n", out.Token)
 	}

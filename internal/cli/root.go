@@ -23,9 +23,11 @@ type Streams struct {
 }
 
 // exitError carries an exit code through cobra without printing twice.
+// shown marks an error the command already explained on stderr.
 type exitError struct {
-	code int
-	err  error
+	code  int
+	shown bool
+	err   error
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
@@ -50,13 +52,20 @@ func Main(ctx context.Context, args []string, s Streams) int {
 	s.Out, s.Err = &lockedWriter{w: s.Out}, &lockedWriter{w: s.Err}
 	root := newRootCmd(s)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(s.Err, "ionos-mcp: %v\n", err)
+	// With --json, stdout stays JSON for scripts, and stderr keeps the
+	// human line for the person watching.
+	if wantsJSON(cmd, args) {
+		writeErrorJSON(s.Out, err)
+	}
 	var ee *exitError
-	if errors.As(err, &ee) {
+	if !errors.As(err, &ee) || !ee.shown {
+		fmt.Fprintf(s.Err, "ionos-mcp: %v\n", err)
+	}
+	if ee != nil {
 		return ee.code
 	}
 	return 1

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ionos-mcp/ionos-mcp/internal/sim"
 )
@@ -54,16 +55,21 @@ func newSimCmd(s Streams) *cobra.Command {
 			"that variable and the accepted token in IONOS_TOKEN.\n" +
 			"Answers cost time by their size (--latency-per-mb) and a gateway times out long ones with a 504\n" +
 			"(--gateway-timeout), as in front of the real API.\n" +
+			"It runs at the real API's pace by default (--time-scale 1); the simulator embedded in demo and --sim\n" +
+			"runs ten times faster (0.1), to be tried at a prompt.\n" +
 			"See docs/simulator.md for datasets, timing, costs, faults and the /_sim control API.",
 		Example: "  ionos-mcp sim --addr 127.0.0.1:18080 --token dev\n" +
-			"  ionos-mcp sim --datacenters 50 --servers-per-datacenter 40 --time-scale 0.1\n" +
-			"  ionos-mcp sim --datacenters 500 --servers-per-datacenter 20 --volumes-per-server 3 --nics-per-server 2\n" +
+			"  ionos-mcp sim --generate-datacenters 50 --servers-per-datacenter 40 --time-scale 0.1\n" +
+			"  ionos-mcp sim --generate-datacenters 500 --servers-per-datacenter 20 --volumes-per-server 3 --nics-per-server 2\n" +
 			"  ionos-mcp sim --fault kind=status,status=429,retry-after=2,p=0.2 --latency 80ms --jitter 40ms\n" +
 			"  ionos-mcp sim --fault kind=latency,latency=2m,path=/datacenters,min-depth=3 --latency-per-mb 0",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl := cmd.Flags()
 			f.shapeSet = fl.Changed("volumes-per-server") || fl.Changed("nics-per-server") || fl.Changed("lans-per-datacenter")
+			if err := oldGenerateFlag(fl, s); err != nil {
+				return err
+			}
 			return runSim(cmd, s, &f)
 		},
 	}
@@ -74,13 +80,15 @@ func newSimCmd(s Streams) *cobra.Command {
 	fl.StringVar(&f.password, "password", "", "password for --username (default $IONOS_PASSWORD)")
 	fl.StringVar(&f.dataset, "dataset", "", "load the account's data from this JSON file (see --save-dataset)")
 	fl.StringVar(&f.saveDataset, "save-dataset", "", "write the dataset in use to this file, then serve")
-	fl.IntVar(&f.dcs, "datacenters", 0, "generate this many data centers instead of the default dataset")
-	fl.IntVar(&f.perDC, "servers-per-datacenter", 0, "servers in each generated data center")
+	fl.IntVar(&f.dcs, "generate-datacenters", 0, "generate this many data centers instead of the default dataset")
+	fl.IntVar(&f.dcs, "datacenters", 0, "deprecated: use --generate-datacenters")
+	_ = fl.MarkHidden("datacenters")
+	fl.IntVar(&f.perDC, "servers-per-datacenter", 0, "with --generate-datacenters: servers in each generated data center")
 	fl.IntVar(&f.volumes, "volumes-per-server", sim.DefaultVolumesPerServer, "volumes of each generated server, the first its boot volume (0 = none)")
 	fl.IntVar(&f.nics, "nics-per-server", sim.DefaultNICsPerServer, "NICs of each generated server (0 = none)")
 	fl.IntVar(&f.lans, "lans-per-datacenter", sim.DefaultLANsPerDatacenter, "LANs of each generated data center, the first public (0 = none, and then no NICs)")
 	fl.Int64Var(&f.seed, "seed", 1, "seed of generated data, fault probabilities and jitter (same seed, same run)")
-	fl.Float64Var(&f.timeScale, "time-scale", 1, "multiply every simulated duration (0.01 = near instant, 1 = realistic)")
+	fl.Float64Var(&f.timeScale, "time-scale", apiPace, timeScaleHelp)
 	fl.IntVar(&f.rateLimit, "rate-limit", 0, "allow this many calls per minute per account (0 = unlimited)")
 	fl.IntVar(&f.rateBurst, "rate-burst", 0, "token bucket size with --rate-limit (default: the per-minute rate / 6, at least 1)")
 	fl.DurationVar(&f.latency, "latency", 0, "add this latency to every API call (a latency fault)")
@@ -89,6 +97,23 @@ func newSimCmd(s Streams) *cobra.Command {
 	fl.DurationVar(&f.gateway, "gateway-timeout", sim.DefaultGatewayTimeout, "answer 504 when an answer would take longer than this (0 = never)")
 	fl.StringArrayVar(&f.faults, "fault", nil, "inject a fault, e.g. kind=status,status=503,p=0.1 (repeatable; see docs/simulator.md)")
 	return cmd
+}
+
+// oldGenerateFlag keeps sim's --datacenters working for one release, as
+// an alias of --generate-datacenters: the other commands' --datacenters is
+// the allow-list, and one name for two meanings misled users. The notice
+// goes to stderr, not where pflag's MarkDeprecated would print it: the
+// command's stdout, whose first line scripts read as IONOS_API_URL.
+func oldGenerateFlag(fl *pflag.FlagSet, s Streams) error {
+	if !fl.Changed("datacenters") {
+		return nil
+	}
+	if fl.Changed("generate-datacenters") {
+		return errors.New("--datacenters is the old name of --generate-datacenters: give only --generate-datacenters")
+	}
+	fmt.Fprintln(s.Err, "sim: --datacenters is deprecated and goes in the next release; use --generate-datacenters "+
+		"(--datacenters is the data-center allow-list of the other commands)")
+	return nil
 }
 
 // runSim validates everything before it listens, so a bad flag serves nothing.
@@ -157,8 +182,8 @@ func (f *simFlags) options(log *slog.Logger) (sim.Options, error) {
 		Timing:   sim.Timing{Scale: f.timeScale},
 		Logger:   log,
 	}
-	if f.timeScale <= 0 {
-		return opts, fmt.Errorf("--time-scale %v: must be greater than 0", f.timeScale)
+	if err := checkTimeScale("--time-scale", f.timeScale); err != nil {
+		return opts, err
 	}
 	if (opts.Username == "") != (opts.Password == "") {
 		return opts, errors.New("--username and --password go together (or IONOS_USERNAME and IONOS_PASSWORD)")
@@ -196,7 +221,7 @@ func (f *simFlags) loadDataset() (*sim.Dataset, error) {
 	generate := f.dcs != 0 || f.perDC != 0
 	switch {
 	case f.dataset != "" && generate:
-		return nil, errors.New("--dataset and --datacenters/--servers-per-datacenter exclude each other")
+		return nil, errors.New("--dataset and --generate-datacenters/--servers-per-datacenter exclude each other")
 	case f.dataset != "":
 		file, err := os.Open(f.dataset)
 		if err != nil {
@@ -211,7 +236,7 @@ func (f *simFlags) loadDataset() (*sim.Dataset, error) {
 	case generate:
 		return f.generate()
 	case f.shapeSet:
-		return nil, errors.New("--volumes-per-server, --nics-per-server and --lans-per-datacenter shape generated data: they need --datacenters")
+		return nil, errors.New("--volumes-per-server, --nics-per-server and --lans-per-datacenter shape generated data: they need --generate-datacenters")
 	}
 	return sim.DefaultDataset(), nil
 }
@@ -222,10 +247,10 @@ const maxDevicesPerOwner = 64
 
 func (f *simFlags) generate() (*sim.Dataset, error) {
 	if f.dcs < 1 || f.perDC < 0 {
-		return nil, fmt.Errorf("--datacenters %d --servers-per-datacenter %d: need at least 1 data center and no negative count", f.dcs, f.perDC)
+		return nil, fmt.Errorf("--generate-datacenters %d --servers-per-datacenter %d: need at least 1 data center and no negative count", f.dcs, f.perDC)
 	}
 	if f.dcs*f.perDC > 1_000_000 {
-		return nil, fmt.Errorf("--datacenters %d × --servers-per-datacenter %d: at most 1,000,000 servers", f.dcs, f.perDC)
+		return nil, fmt.Errorf("--generate-datacenters %d × --servers-per-datacenter %d: at most 1,000,000 servers", f.dcs, f.perDC)
 	}
 	for _, c := range []struct {
 		flag string

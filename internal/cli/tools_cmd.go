@@ -43,8 +43,9 @@ func newToolsCmd(a *app) *cobra.Command {
 				_, err = fmt.Fprintln(a.s.Out, string(b))
 				return err
 			}
+			width := outputWidth()
 			for _, t := range res.Tools {
-				printTool(a.s.Out, t)
+				printTool(a.s.Out, t, width)
 			}
 			return nil
 		},
@@ -54,7 +55,7 @@ func newToolsCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func printTool(w io.Writer, t *mcp.Tool) {
+func printTool(w io.Writer, t *mcp.Tool, width int) {
 	kind := "read"
 	if a := t.Annotations; a != nil && !a.ReadOnlyHint {
 		kind = "write"
@@ -62,9 +63,11 @@ func printTool(w io.Writer, t *mcp.Tool) {
 			kind = "destructive, asks for confirmation"
 		}
 	}
-	fmt.Fprintf(w, "%s (%s)\n  %s\n", t.Name, kind, t.Description)
+	fmt.Fprintf(w, "%s (%s)\n", t.Name, kind)
+	// Indented, so that each wrapped line stays under the tool's name.
+	fmt.Fprintln(w, wrapText("  "+strings.ReplaceAll(t.Description, "\n", "\n  "), width))
 	if args := argNames(t.InputSchema); len(args) > 0 {
-		fmt.Fprintf(w, "  arguments: %s\n", strings.Join(args, ", "))
+		fmt.Fprintln(w, wrapText("  arguments: "+strings.Join(args, ", "), width))
 	}
 	fmt.Fprintln(w)
 }

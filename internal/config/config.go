@@ -1,6 +1,7 @@
 // Package config turns flags, the environment and a .env file into one
 // validated Config. Precedence: flags, then the process environment, then
-// .env in the working directory.
+// .env in the working directory. When they hold no IONOS credentials, the
+// credentials come from the file of `ionosctl login` (see ionosctl.go).
 package config
 
 import (
@@ -29,6 +30,9 @@ type Config struct {
 	APIURL         string // IONOS_API_URL
 	ContractNumber string // IONOS_CONTRACT_NUMBER
 	PinnedCert     string // IONOS_PINNED_CERT
+	// Credentials says where Token, or Username and Password, came from:
+	// the environment, or the profile of ionosctl's file (IONOS_MCP_PROFILE).
+	Credentials CredentialSource
 
 	ReadOnly    bool           // IONOS_MCP_READ_ONLY
 	Confirm     confirm.Policy // IONOS_MCP_CONFIRM
@@ -140,6 +144,20 @@ func Load(get Lookup) (Config, error) {
 		},
 	}
 	var err error
+	switch profile := s(envProfile); {
+	case c.Token != "":
+		c.Credentials = CredentialSource{Env: "IONOS_TOKEN", UnusedProfile: profile}
+	case c.Username != "" || c.Password != "":
+		// Half of basic auth is a mistake to show, not a reason to use
+		// another source.
+		if c.Username != "" && c.Password != "" {
+			c.Credentials = CredentialSource{Env: "IONOS_USERNAME/IONOS_PASSWORD", UnusedProfile: profile}
+		}
+	default:
+		if err = c.fromIonosctl(get); err != nil {
+			return Config{}, err
+		}
+	}
 	if c.ReadOnly, err = Bool("IONOS_MCP_READ_ONLY", s("IONOS_MCP_READ_ONLY")); err != nil {
 		return Config{}, err
 	}
@@ -241,6 +259,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Bool("token_set", c.Token != ""),
 		slog.Bool("basic_auth_set", c.Username != "" && c.Password != ""),
+		slog.String("credentials", c.Credentials.String()),
 		slog.String("api_url", apiurl.Redact(c.APIURL)),
 		slog.Bool("read_only", c.ReadOnly),
 		slog.String("confirm", string(c.Confirm)),

@@ -19,6 +19,7 @@ import (
 type Creds struct {
 	Source CredSource
 	Front  Front
+	File   string // with FromFile: the file and profile, as config.CredentialSource says them
 }
 
 // CredSource is where the IONOS credentials come from.
@@ -30,6 +31,7 @@ const (
 	FromToken  CredSource = iota // IONOS_TOKEN
 	FromBasic                    // IONOS_USERNAME and IONOS_PASSWORD
 	FromCaller                   // pass-through: each caller's bearer token is its own IONOS token
+	FromFile                     // a profile of ionosctl's file (`ionosctl login`)
 )
 
 // Front is who runs the tools, and so where their settings live.
@@ -50,6 +52,8 @@ func CredsOf(cfg config.Config) Creds {
 	switch {
 	case cfg.HTTP.Addr != "" && cfg.HTTP.Auth == "passthrough": // server.AuthPassthrough
 		c.Source = FromCaller
+	case cfg.Credentials.FromFile():
+		c.Source, c.File = FromFile, cfg.Credentials.String()
 	case cfg.Token == "" && cfg.Username != "" && cfg.Password != "":
 		c.Source = FromBasic
 	}
@@ -105,6 +109,9 @@ func (e *credentialsError) Error() string {
 		return "IONOS rejected the credentials (401 Unauthorized): the username or password in IONOS_USERNAME and IONOS_PASSWORD is wrong, " +
 			"or the user has two-factor authentication on, which rules out basic auth. Check both (they are the ones that sign in to the Data Center Designer), " +
 			"or better, as IONOS is retiring basic auth, " + newToken + " and set IONOS_TOKEN instead" + e.creds.apply()
+	case FromFile:
+		return "IONOS rejected the credentials (401 Unauthorized) that " + e.creds.File + " holds: they are expired, revoked or mistyped. " +
+			"Store a new token there with `ionosctl login`, or " + newToken + " and set IONOS_TOKEN to it" + e.creds.apply()
 	case FromCaller:
 		return "IONOS rejected your token (401 Unauthorized): the IONOS token this MCP client sends in its Authorization header is expired or was revoked. " +
 			"Sign in again, or send a valid IONOS token as Authorization: Bearer <token> (" + newToken + "). " +

@@ -191,6 +191,10 @@ func (t *toolset) refuseWrites(next mcp.MethodHandler) mcp.MethodHandler {
 	}
 }
 
+// IsWriteTool reports whether name is one of the write tools, which
+// read-only mode leaves out of tools/list but still answers (refuseWrites).
+func IsWriteTool(name string) bool { return isWriteTool(name) }
+
 // isWriteTool reports whether name is one of the write tools.
 func isWriteTool(name string) bool {
 	if name == applyDecisionTool.Name || name == applySetDecisionTool.Name || name == setToolName {
