@@ -584,14 +584,29 @@ func TestSetProgress(t *testing.T) {
 	if err != nil || res.IsError {
 		t.Fatalf("%v %+v", err, res)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(lines) == 0 || lines[len(lines)-1] != "stop: 20 of 20 done, 0 failed" {
-		t.Fatalf("progress %q, want it to end with 20 of 20 done", lines)
+	// The client hands notifications to the handler on its own goroutine,
+	// so the last one may land just after the result: wait for it a while.
+	const final = "stop: 20 of 20 done, 0 failed"
+	last := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(lines) == 0 {
+			return ""
+		}
+		return lines[len(lines)-1]
 	}
-	for i := 1; i < len(lines); i++ {
-		if lines[i] == lines[i-1] {
-			t.Fatalf("progress repeats %q", lines[i])
+	for deadline := time.Now().Add(5 * time.Second); last() != final && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	mu.Lock()
+	got := slices.Clone(lines)
+	mu.Unlock()
+	if len(got) == 0 || got[len(got)-1] != final {
+		t.Fatalf("progress %q, want it to end with %q", got, final)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] == got[i-1] {
+			t.Fatalf("progress repeats %q", got[i])
 		}
 	}
 }
