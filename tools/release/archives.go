@@ -34,11 +34,7 @@ func cmdCheckArchives(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := readMetadata(*dist)
-	if err != nil {
-		return err
-	}
-	as, err := readArtifacts(*dist)
+	m, as, err := readDist(*dist)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,17 @@ func readMetadata(dist string) (Metadata, error) {
 	return m, nil
 }
 
+// readDist reads what goreleaser recorded of a build: its metadata and its
+// artifacts.
+func readDist(dist string) (Metadata, []Artifact, error) {
+	m, err := readMetadata(dist)
+	if err != nil {
+		return m, nil, err
+	}
+	as, err := readArtifacts(dist)
+	return m, as, err
+}
+
 func readArtifacts(dist string) ([]Artifact, error) {
 	var as []Artifact
 	if err := readJSON(filepath.Join(dist, "artifacts.json"), &as); err != nil {

@@ -32,11 +32,7 @@ func cmdMCPBStage(args []string) error {
 	if *out == "" {
 		return errors.New("-out is required")
 	}
-	m, err := readMetadata(*dist)
-	if err != nil {
-		return err
-	}
-	as, err := readArtifacts(*dist)
+	m, as, err := readDist(*dist)
 	if err != nil {
 		return err
 	}

@@ -91,11 +91,7 @@ func cmdOCI(args []string) error {
 		return err
 	}
 
-	m, err := readMetadata(*dist)
-	if err != nil {
-		return err
-	}
-	as, err := readArtifacts(*dist)
+	m, as, err := readDist(*dist)
 	if err != nil {
 		return err
 	}
